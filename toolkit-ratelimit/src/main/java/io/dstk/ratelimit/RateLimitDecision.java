@@ -12,7 +12,9 @@ import java.time.Duration;
  *
  * @param allowed          whether the permits were granted (and consumed)
  * @param limit            the limit the decision was taken against (bucket capacity, burst, or permits per window)
- * @param remaining        how many more permits a caller could take right now, after this decision; never negative
+ * @param remaining        how many more permits a caller could take right now, after this decision; never
+ *                         negative (the leaky bucket queue paces every departure, so it reports 0 until the
+ *                         next one is due)
  * @param retryAfterNanos  when denied, how long until the same request would be granted if nothing else
  *                         consumed permits meanwhile; {@code 0} when allowed
  * @param resetAfterNanos  how long until the limiter is back to its full limit if no more permits are taken

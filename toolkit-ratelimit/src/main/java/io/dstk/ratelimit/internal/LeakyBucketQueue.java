@@ -64,10 +64,11 @@ final class LeakyBucketQueue extends AbstractLimiter {
             long now = spec.ticker.read();
             if (queue.isEmpty() && nextFree - now <= 0) {
                 nextFree = now + permits * spec.intervalNanos;
-                return new RateLimitDecision(true, spec.limit, spec.limit, 0, nextFree - now);
+                // nothing more may leave before nextFree: 'remaining' counts what could pass right now
+                return new RateLimitDecision(true, spec.limit, 0, 0, nextFree - now);
             }
             long drain = drainTime(now);
-            return new RateLimitDecision(false, spec.limit, spec.limit - queuedPermits, drain, drain);
+            return new RateLimitDecision(false, spec.limit, 0, drain, drain);
         } finally {
             lock.unlock();
         }

@@ -107,8 +107,12 @@ final class SlidingWindowCounter extends AbstractLimiter {
         }
         double fraction = 1.0 - (double) (limit - cur - permits) / prev;
         long x = Math.max(start, (long) Math.ceil(fraction * window));
+        // floating-point rounding: settle on the first nanosecond that really passes
+        while (x > start && estimate(prev, cur, x - 1) + permits <= limit) {
+            x--;
+        }
         while (x < window && estimate(prev, cur, x) + permits > limit) {
-            x++; // floating-point rounding: make sure the answer really passes
+            x++;
         }
         return offset + x - start;
     }
