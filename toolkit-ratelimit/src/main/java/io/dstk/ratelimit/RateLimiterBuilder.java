@@ -30,6 +30,8 @@ public final class RateLimiterBuilder {
     private long burst;
     private long queueCapacity;
     private boolean recordStats;
+    /** The configuration shared by every limiter built until a setter changes it. */
+    private LimiterSpec spec;
 
     private RateLimiterBuilder(Algorithm algorithm, long limit, long refillTokens, long periodNanos) {
         this.algorithm = algorithm;
@@ -93,6 +95,7 @@ public final class RateLimiterBuilder {
      */
     public RateLimiterBuilder ticker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.spec = null;
         return this;
     }
 
@@ -104,6 +107,7 @@ public final class RateLimiterBuilder {
      */
     public RateLimiterBuilder recordStats() {
         this.recordStats = true;
+        this.spec = null;
         return this;
     }
 
@@ -116,6 +120,7 @@ public final class RateLimiterBuilder {
     public RateLimiterBuilder refillGreedy() {
         only(Algorithm.TOKEN_BUCKET, "refillGreedy");
         this.greedy = true;
+        this.spec = null;
         return this;
     }
 
@@ -129,6 +134,7 @@ public final class RateLimiterBuilder {
     public RateLimiterBuilder refillIntervally() {
         only(Algorithm.TOKEN_BUCKET, "refillIntervally");
         this.greedy = false;
+        this.spec = null;
         return this;
     }
 
@@ -145,6 +151,7 @@ public final class RateLimiterBuilder {
         only(Algorithm.GCRA, "burst");
         positive("burst", burst);
         this.burst = burst;
+        this.spec = null;
         return this;
     }
 
@@ -160,11 +167,14 @@ public final class RateLimiterBuilder {
         only(Algorithm.LEAKY_BUCKET_QUEUE, "queueCapacity");
         positive("queueCapacity", queueCapacity);
         this.queueCapacity = queueCapacity;
+        this.spec = null;
         return this;
     }
 
     /**
-     * Builds a limiter, full (a bucket starts with all its tokens; a window starts empty).
+     * Builds a limiter, full (a bucket starts with all its tokens; a window starts empty). Limiters built
+     * from one builder share its immutable configuration (so many of them cost little memory) and count their
+     * windows and refill intervals from the first {@code build()} after the last setter call.
      *
      * @return a new, independent limiter
      * @throws IllegalArgumentException if the combination of values overflows the limiter's arithmetic
@@ -173,10 +183,13 @@ public final class RateLimiterBuilder {
         return spec().newLimiter();
     }
 
-    /** Snapshot of this configuration; used by keyed limiters. */
+    /** Snapshot of this configuration, shared by the limiters built from it; used by keyed limiters. */
     LimiterSpec spec() {
-        return new LimiterSpec(algorithm, limit, refillTokens, periodNanos, greedy, burst, queueCapacity, ticker,
-                recordStats);
+        if (spec == null) {
+            spec = new LimiterSpec(algorithm, limit, refillTokens, periodNanos, greedy, burst, queueCapacity,
+                    ticker, recordStats);
+        }
+        return spec;
     }
 
     @Override
