@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /*
  * Fixed window counter. State: one long, (window index mod 2^32) << 32 | count. Windows are counted from the
- * spec's origin. A stale state whose index equals the current one modulo 2^32 would need exactly a multiple of
- * 2^32 idle windows (49 days at 1 ms windows) and then merely counts the old permits against the new window.
+ * spec's origin. A state left idle for almost exactly a multiple of 2^32 windows (49 days at 1 ms windows,
+ * within 1024 windows) would be mistaken for a current one and count its old permits against the new window.
  */
 final class FixedWindowLimiter extends AbstractLimiter {
     private static final VarHandle STATE;
@@ -21,12 +21,28 @@ final class FixedWindowLimiter extends AbstractLimiter {
         }
     }
 
+    private static final long TAG = 0xFFFF_FFFF_0000_0000L;
+    private static final long COUNT = 0xFFFF_FFFFL;
+    private static final int STALE_WINDOWS = 1024;
+
     private final LimiterSpec spec;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
 
     FixedWindowLimiter(LimiterSpec spec) {
         this.spec = spec;
+    }
+
+    /**
+     * The window to count in: ours, unless the state is at most {@value #STALE_WINDOWS} windows ahead (modulo
+     * 2^32), which means our reading was taken before another thread moved on; we then count in that later
+     * window, so a stale reading can never roll the state back. A state further ahead can only be an old one
+     * wrapped around, and is ignored.
+     */
+    private static long newer(long state, long mine) {
+        long theirs = state & TAG;
+        int ahead = (int) ((theirs >>> 32) - (mine >>> 32));
+        return ahead > 0 && ahead <= STALE_WINDOWS ? theirs : mine;
     }
 
     @Override
@@ -47,11 +63,11 @@ final class FixedWindowLimiter extends AbstractLimiter {
 
     private boolean admit(int permits) {
         final LimiterSpec s = spec;
-        final long window = elapsed(s, s.ticker.read()) / s.periodNanos;
-        final long tag = window << 32;
+        final long mine = (elapsed(s, s.ticker.read()) / s.periodNanos) << 32;
         for (;;) {
             long current = (long) STATE.getVolatile(this);
-            long count = (current & 0xFFFF_FFFF_0000_0000L) == tag ? current & 0xFFFF_FFFFL : 0;
+            long tag = newer(current, mine);
+            long count = (current & TAG) == tag ? current & COUNT : 0;
             long next = count + permits;
             if (next > s.limit) {
                 return false;
@@ -69,11 +85,12 @@ final class FixedWindowLimiter extends AbstractLimiter {
         final LimiterSpec s = spec;
         final long elapsed = elapsed(s, s.ticker.read());
         final long window = elapsed / s.periodNanos;
-        final long tag = window << 32;
+        final long mine = window << 32;
         final long untilNextWindow = (window + 1) * s.periodNanos - elapsed;
         for (;;) {
             long current = (long) STATE.getVolatile(this);
-            long count = (current & 0xFFFF_FFFF_0000_0000L) == tag ? current & 0xFFFF_FFFFL : 0;
+            long tag = newer(current, mine);
+            long count = (current & TAG) == tag ? current & COUNT : 0;
             long next = count + permits;
             if (next > s.limit) {
                 return new RateLimitDecision(false, s.limit, s.limit - count, untilNextWindow, untilNextWindow);

@@ -59,6 +59,11 @@ final class SlidingWindowCounter extends AbstractLimiter {
     private long roll(long elapsed) {
         long window = spec.periodNanos;
         long index = elapsed / window;
+        if (index < windowIndex) {
+            // a reading taken before another thread moved to a later window: count it at the start of the
+            // current window, where the previous window weighs most (never roll back and lose counts)
+            return 0;
+        }
         if (index != windowIndex) {
             previous = index == windowIndex + 1 ? current : 0;
             current = 0;

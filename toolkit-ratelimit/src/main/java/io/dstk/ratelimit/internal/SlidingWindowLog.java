@@ -31,6 +31,7 @@ final class SlidingWindowLog extends AbstractLimiter {
         checkPermits(permits);
         long now = spec.ticker.read();
         synchronized (this) {
+            now = monotonic(now);
             expire(now);
             if (size + permits > spec.limit) {
                 return false;
@@ -45,6 +46,7 @@ final class SlidingWindowLog extends AbstractLimiter {
         checkPermits(permits);
         long now = spec.ticker.read();
         synchronized (this) {
+            now = monotonic(now);
             expire(now);
             long window = spec.periodNanos;
             if (size + permits > spec.limit) {
@@ -60,6 +62,11 @@ final class SlidingWindowLog extends AbstractLimiter {
 
     private long newest() {
         return log[(head + size - 1) % log.length];
+    }
+
+    /** Never earlier than the newest entry: a reading taken before another thread's append keeps the log sorted. */
+    private long monotonic(long now) {
+        return size > 0 && newest() - now > 0 ? newest() : now;
     }
 
     private void expire(long now) {
