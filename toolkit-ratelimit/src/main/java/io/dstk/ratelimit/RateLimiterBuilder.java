@@ -186,15 +186,19 @@ public final class RateLimiterBuilder {
     /** Snapshot of this configuration, shared by the limiters built from it; used by keyed limiters. */
     LimiterSpec spec() {
         if (spec == null) {
-            spec = new LimiterSpec(algorithm, limit, refillTokens, periodNanos, greedy, burst, queueCapacity,
-                    ticker, recordStats);
+            spec = newSpec();
         }
         return spec;
     }
 
+    private LimiterSpec newSpec() {
+        return new LimiterSpec(algorithm, limit, refillTokens, periodNanos, greedy, burst, queueCapacity, ticker,
+                recordStats);
+    }
+
     @Override
     public String toString() {
-        return spec().toString();
+        return (spec == null ? newSpec() : spec).toString(); // printing must not fix the windows' origin
     }
 
     private void only(Algorithm expected, String setting) {
