@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * <p>Defaults: at most {@value #DEFAULT_MAXIMUM_KEYS} keys; a key is forgotten once it has been idle for the
  * time its limiter needs to be full again (capacity x emission interval for buckets, one window for the fixed
- * window and the log, two for the sliding window counter); no stats.
+ * window and the log, two for the sliding window counter); no stats. The cache keeps idle keys one second
+ * longer than the expiry, because Caffeine records accesses with a one-second tolerance.
  *
  * <p>Not thread safe. Each {@link #build()} returns an independent limiter.
  */

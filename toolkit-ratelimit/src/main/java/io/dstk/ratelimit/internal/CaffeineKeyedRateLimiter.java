@@ -15,12 +15,19 @@ import java.util.function.Function;
 
 /**
  * Keyed limiter over a bounded Caffeine cache of per-key limiters that share one {@link LimiterSpec}.
- * Expiry is after access, measured on the limiter's own ticker (relative to build time, so Caffeine's
- * arithmetic never sees a wrapping value).
+ * Expiry is after access (plus Caffeine's access-time tolerance), measured on the limiter's own ticker
+ * (relative to build time, so Caffeine's arithmetic never sees a wrapping value).
  *
  * @param <K> key type
  */
 public final class CaffeineKeyedRateLimiter<K> implements KeyedRateLimiter<K> {
+    /**
+     * Caffeine 3.x does not record an access that comes within 1 s of the previous recorded one (when the
+     * expiry is longer than 1 s), so an entry can expire up to 1 s before "last access + expiry". Adding this
+     * margin keeps a key for at least the time its limiter needs to be full again after its real last use.
+     */
+    static final long CAFFEINE_ACCESS_TOLERANCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Cache<K, RateLimiter> cache;
     private final Function<K, RateLimiter> factory;
     private final LongAdder allowed;
@@ -42,13 +49,18 @@ public final class CaffeineKeyedRateLimiter<K> implements KeyedRateLimiter<K> {
         long start = ticker.read();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumKeys)
-                .expireAfterAccess(expireNanos, TimeUnit.NANOSECONDS)
+                .expireAfterAccess(saturatedAdd(expireNanos, CAFFEINE_ACCESS_TOLERANCE_NANOS), TimeUnit.NANOSECONDS)
                 .ticker(() -> Math.max(0, ticker.read() - start))
                 .build();
         this.perKeyStats = perKeyStats;
         this.factory = perKeyStats ? k -> new StatsRecordingLimiter(spec.newBareLimiter()) : k -> spec.newBareLimiter();
         this.allowed = recordStats ? new LongAdder() : null;
         this.denied = recordStats ? new LongAdder() : null;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private RateLimiter limiter(K key) {
