@@ -224,6 +224,32 @@ class BudgetTest {
     }
 
     @Test
+    void threadsSpendingTogetherNeverExceedTheLimitAndTripOnce() throws Exception {
+        AtomicInteger trips = new AtomicInteger();
+        Budget budget = Budget.builder("shared", 1_000).store(BudgetStore.file(dir))
+                .onTrip(e -> trips.incrementAndGet()).build();
+        AtomicInteger granted = new AtomicInteger();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    int units = 1 + i % 3;
+                    if (budget.tryAcquire(units)) {
+                        granted.addAndGet(units);
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(granted).hasValue(1_000);
+        assertThat(trips).hasValue(1);
+        assertThat(BudgetStore.file(dir).load("shared")).map(BudgetState::used).hasValue(1_000L);
+    }
+
+    @Test
     void badInputIsRejectedNamingTheValue() {
         assertThatThrownBy(() -> Budget.builder("x", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be positive, was 0");
