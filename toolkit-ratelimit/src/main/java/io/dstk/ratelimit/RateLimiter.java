@@ -33,8 +33,8 @@ import java.time.Duration;
  * </table>
  *
  * <h2>Thread safety</h2>
- * All implementations are thread safe. {@code tryAcquire} never blocks and, for the lock-free algorithms, never
- * allocates.
+ * All implementations are thread safe. {@code tryAcquire} never waits for permits (the lock-based algorithms
+ * hold their lock only while deciding) and, for the lock-free algorithms, never allocates.
  *
  * <h2>Failure behaviour</h2>
  * A request for more permits than the limit can ever grant is a programming error: it throws
