@@ -171,6 +171,26 @@ class RateLimiterTest {
     }
 
     @Test
+    void zeroLengthWindowsAndPeriodsAreRejectedForEveryAlgorithm() {
+        assertThatThrownBy(() -> RateLimiter.tokenBucket(1, 1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("refillPeriod must be positive, was PT0S");
+        assertThatThrownBy(() -> RateLimiter.leakyBucketQueue(1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("period must be positive, was PT0S");
+        assertThatThrownBy(() -> RateLimiter.fixedWindow(1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("window must be positive, was PT0S");
+        assertThatThrownBy(() -> RateLimiter.slidingWindowLog(1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("window must be positive, was PT0S");
+        assertThatThrownBy(() -> RateLimiter.slidingWindowCounter(1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("window must be positive, was PT0S");
+        assertThatThrownBy(() -> RateLimiter.leakyBucketQueue(0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("permits must be positive, was 0");
+        assertThatThrownBy(() -> RateLimiter.leakyBucketQueue(1, Duration.ofSeconds(1)).queueCapacity(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("queueCapacity must be positive, was -1");
+        assertThatThrownBy(() -> RateLimiter.fixedWindow(1L + Integer.MAX_VALUE, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be at most");
+    }
+
+    @Test
     void gcraWithBurstOnePacesEveryPermit() {
         ManualTicker ticker = new ManualTicker();
         RateLimiter limiter = RateLimiter.gcra(10, Duration.ofSeconds(1)).burst(1).ticker(ticker).build();
