@@ -7,6 +7,7 @@ import io.dstk.ratelimit.RateLimitDecision;
 import io.dstk.ratelimit.RateLimitExceededException;
 import io.dstk.ratelimit.RateLimiter;
 import io.dstk.ratelimit.RateLimiterStats;
+import io.dstk.ratelimit.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ public final class CaffeineKeyedRateLimiter<K> implements KeyedRateLimiter<K> {
      */
     public CaffeineKeyedRateLimiter(LimiterSpec spec, long maximumKeys, long expireNanos, boolean recordStats,
                                     boolean perKeyStats) {
-        io.dstk.ratelimit.Ticker ticker = spec.ticker();
+        Ticker ticker = spec.ticker();
         long start = ticker.read();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumKeys)

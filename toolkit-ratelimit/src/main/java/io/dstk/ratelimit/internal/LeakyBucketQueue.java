@@ -1,6 +1,7 @@
 package io.dstk.ratelimit.internal;
 
 import io.dstk.ratelimit.RateLimitDecision;
+import io.dstk.ratelimit.RateLimitExceededException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
@@ -92,7 +93,7 @@ final class LeakyBucketQueue extends AbstractLimiter {
             }
             long wait = drainTime(now);
             if (queuedPermits + permits > spec.queueCapacity) {
-                throw new io.dstk.ratelimit.RateLimitExceededException("leaky bucket queue is full ("
+                throw new RateLimitExceededException("leaky bucket queue is full ("
                         + queuedPermits + " of " + spec.queueCapacity + " permits waiting); " + permits
                         + " permit(s) refused", wait);
             }

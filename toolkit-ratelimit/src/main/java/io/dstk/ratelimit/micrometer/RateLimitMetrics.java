@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -99,7 +100,7 @@ public final class RateLimitMetrics {
                 Tags.of("limiter", Objects.requireNonNull(name, "name"), "key", String.valueOf(key)), registry);
     }
 
-    private static <T> void counters(T source, java.util.function.Function<T, RateLimiterStats> stats, Tags tags,
+    private static <T> void counters(T source, Function<T, RateLimiterStats> stats, Tags tags,
                                      MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
         FunctionCounter.builder(REQUESTS, source, s -> stats.apply(s).allowed())
