@@ -90,9 +90,9 @@ final class GcraLimiter extends AbstractLimiter {
             long next = base + cost;
             long ahead = next - now;
             if (ahead > tolerance) {
-                long backlog = base - now;
-                return new RateLimitDecision(false, s.limit, (tolerance - backlog) / interval, ahead - tolerance,
-                        backlog);
+                long backlog = base - now; // beyond the tolerance if acquire() reserved permits ahead
+                return new RateLimitDecision(false, s.limit, Math.max(0, tolerance - backlog) / interval,
+                        ahead - tolerance, backlog);
             }
             if (TAT.compareAndSet(this, current, next)) {
                 return new RateLimitDecision(true, s.limit, (tolerance - ahead) / interval, 0, ahead);
