@@ -31,6 +31,8 @@ final class FixedWindowLimiter extends AbstractLimiter {
 
     FixedWindowLimiter(LimiterSpec spec) {
         this.spec = spec;
+        // start in the current window, so a limiter created late never looks "ahead" of its first reading
+        this.state = (elapsed(spec, spec.ticker.read()) / spec.periodNanos) << 32;
     }
 
     /**
