@@ -240,6 +240,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void fixedWindowLimiterCreatedNearTheWindowCounterWrapStillResetsEachWindow() {
+        ManualTicker ticker = new ManualTicker(0);
+        RateLimiterBuilder builder = RateLimiter.fixedWindow(5, Duration.ofNanos(1)).ticker(ticker);
+        builder.build(); // fixes the windows' origin
+        ticker.advanceNanos((1L << 32) - 3);
+        RateLimiter late = builder.build();
+        assertThat(late.tryAcquire(5)).isTrue();
+        assertThat(late.tryAcquire()).isFalse();
+        ticker.advanceNanos(1);
+        assertThat(late.tryAcquire(5)).as("next window").isTrue();
+    }
+
+    @Test
     void statsCountDecisionsOnlyWhenRequested() {
         ManualTicker ticker = new ManualTicker();
         RateLimiter plain = RateLimiter.gcra(1, Duration.ofSeconds(1)).ticker(ticker).build();
