@@ -118,7 +118,8 @@ public final class HashAnalysis {
         }
         Set<N> common = new HashSet<>(before.nodes());
         common.retainAll(after.nodes());
-        double ideal = 1 - (double) common.size() / Math.max(before.nodes().size(), after.nodes().size());
+        int max = Math.max(before.nodes().size(), after.nodes().size());
+        double ideal = (double) (max - common.size()) / max;
         double fraction = (double) moved / keys.count();
         return new Movement(keys.count(), moved, fraction, ideal, ideal == 0 ? Double.NaN : fraction / ideal);
     }

@@ -32,22 +32,23 @@ public final class Md5 {
         int x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15;
         for (long p = 0; p < padded; p += 64) {
             if (p + 64 <= len) {
-                x0 = (int) INT_LE.get(in, off + p + 0);
-                x1 = (int) INT_LE.get(in, off + p + 4);
-                x2 = (int) INT_LE.get(in, off + p + 8);
-                x3 = (int) INT_LE.get(in, off + p + 12);
-                x4 = (int) INT_LE.get(in, off + p + 16);
-                x5 = (int) INT_LE.get(in, off + p + 20);
-                x6 = (int) INT_LE.get(in, off + p + 24);
-                x7 = (int) INT_LE.get(in, off + p + 28);
-                x8 = (int) INT_LE.get(in, off + p + 32);
-                x9 = (int) INT_LE.get(in, off + p + 36);
-                x10 = (int) INT_LE.get(in, off + p + 40);
-                x11 = (int) INT_LE.get(in, off + p + 44);
-                x12 = (int) INT_LE.get(in, off + p + 48);
-                x13 = (int) INT_LE.get(in, off + p + 52);
-                x14 = (int) INT_LE.get(in, off + p + 56);
-                x15 = (int) INT_LE.get(in, off + p + 60);
+                int base = off + (int) p;
+                x0 = (int) INT_LE.get(in, base + 0);
+                x1 = (int) INT_LE.get(in, base + 4);
+                x2 = (int) INT_LE.get(in, base + 8);
+                x3 = (int) INT_LE.get(in, base + 12);
+                x4 = (int) INT_LE.get(in, base + 16);
+                x5 = (int) INT_LE.get(in, base + 20);
+                x6 = (int) INT_LE.get(in, base + 24);
+                x7 = (int) INT_LE.get(in, base + 28);
+                x8 = (int) INT_LE.get(in, base + 32);
+                x9 = (int) INT_LE.get(in, base + 36);
+                x10 = (int) INT_LE.get(in, base + 40);
+                x11 = (int) INT_LE.get(in, base + 44);
+                x12 = (int) INT_LE.get(in, base + 48);
+                x13 = (int) INT_LE.get(in, base + 52);
+                x14 = (int) INT_LE.get(in, base + 56);
+                x15 = (int) INT_LE.get(in, base + 60);
             } else {
             x0 = word(in, off, len, padded, p + 0);
             x1 = word(in, off, len, padded, p + 4);
