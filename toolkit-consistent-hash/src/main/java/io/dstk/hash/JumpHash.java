@@ -175,6 +175,6 @@ public final class JumpHash<N> implements ConsistentHash<N> {
 
     @Override
     public String toString() {
-        return "JumpHash" + core.nodes();
+        return core.toString();
     }
 }

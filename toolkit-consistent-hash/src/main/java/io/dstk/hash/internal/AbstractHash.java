@@ -54,6 +54,9 @@ public abstract class AbstractHash<N> implements ConsistentHash<N> {
      */
     protected abstract int[] preference(long hash, int count);
 
+    /** @return the algorithm's name, for messages */
+    protected abstract String algorithm();
+
     /**
      * @param nodes new nodes
      * @return an instance of the same algorithm and options over {@code nodes}
@@ -171,7 +174,7 @@ public abstract class AbstractHash<N> implements ConsistentHash<N> {
     /** Throws if there are no nodes. */
     protected final void checkNotEmpty() {
         if (nodes.size() == 0) {
-            throw new IllegalStateException("no nodes: cannot look up a key in an empty " + getClass().getSimpleName());
+            throw new IllegalStateException("no nodes: cannot look up a key in an empty " + algorithm() + " instance");
         }
     }
 
@@ -185,6 +188,6 @@ public abstract class AbstractHash<N> implements ConsistentHash<N> {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + nodes.view();
+        return algorithm() + nodes.view();
     }
 }

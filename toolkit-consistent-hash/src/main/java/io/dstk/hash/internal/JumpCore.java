@@ -120,4 +120,9 @@ public final class JumpCore<N> extends AbstractHash<N> {
     public JumpCore<N> rebuild(NodeSet<N> newNodes) {
         return new JumpCore<>(newNodes, hash);
     }
+
+    @Override
+    protected String algorithm() {
+        return "jump";
+    }
 }

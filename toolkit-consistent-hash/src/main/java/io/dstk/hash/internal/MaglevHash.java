@@ -117,4 +117,9 @@ public final class MaglevHash<N> extends AbstractHash<N> {
     public int tableSize() {
         return tableSize;
     }
+
+    @Override
+    protected String algorithm() {
+        return "maglev";
+    }
 }

@@ -114,4 +114,9 @@ public final class RendezvousHash<N> extends AbstractHash<N> {
     protected RendezvousHash<N> rebuild(NodeSet<N> newNodes) {
         return new RendezvousHash<>(newNodes, hash);
     }
+
+    @Override
+    protected String algorithm() {
+        return "rendezvous";
+    }
 }

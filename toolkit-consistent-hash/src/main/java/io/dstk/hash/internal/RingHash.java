@@ -153,4 +153,9 @@ public final class RingHash<N> extends AbstractHash<N> {
     public boolean isKetama() {
         return hash == null;
     }
+
+    @Override
+    protected String algorithm() {
+        return hash == null ? "ketama" : "ring";
+    }
 }
