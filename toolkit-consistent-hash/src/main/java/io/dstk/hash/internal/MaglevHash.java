@@ -38,13 +38,12 @@ public final class MaglevHash<N> extends AbstractHash<N> {
     private static int[] populate(NodeSet<?> nodes, HashFunction hash, int m) {
         int[] byKey = nodes.indexesByKey();
         int n = byKey.length;
-        long[] offset = new long[n];
-        long[] skip = new long[n];
-        long[] next = new long[n];
+        int[] position = new int[n]; // (offset + next * skip) mod m, advanced by skip without dividing
+        int[] skip = new int[n];
         for (int r = 0; r < n; r++) {
             long h = hash.hashUtf8(nodes.key(byKey[r]));
-            offset[r] = Long.remainderUnsigned(h, m);
-            skip[r] = Long.remainderUnsigned(Murmur3.fmix64(h), m - 1) + 1;
+            position[r] = (int) Long.remainderUnsigned(h, m);
+            skip[r] = (int) (Long.remainderUnsigned(Murmur3.fmix64(h), m - 1) + 1);
         }
         int[] table = new int[m];
         Arrays.fill(table, -1);
@@ -53,19 +52,23 @@ public final class MaglevHash<N> extends AbstractHash<N> {
             for (int r = 0; r < n; r++) {
                 int w = nodes.weight(byKey[r]);
                 for (int t = 0; t < w; t++) {
-                    int c = (int) ((offset[r] + next[r] * skip[r]) % m);
+                    int c = position[r];
                     while (table[c] >= 0) {
-                        next[r]++;
-                        c = (int) ((offset[r] + next[r] * skip[r]) % m);
+                        c = advance(c, skip[r], m);
                     }
                     table[c] = byKey[r];
-                    next[r]++;
+                    position[r] = advance(c, skip[r], m);
                     if (++filled == m) {
                         return table;
                     }
                 }
             }
         }
+    }
+
+    private static int advance(int c, int skip, int m) {
+        int next = c + skip; // may wrap past 2^31 - 1; subtracting m in two's complement still gives c + skip - m
+        return next >= m || next < 0 ? next - m : next;
     }
 
     @Override

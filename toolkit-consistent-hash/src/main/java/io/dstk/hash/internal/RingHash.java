@@ -4,6 +4,7 @@ import io.dstk.hash.HashFunction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * A ring of points (the {@code ring} and {@code ketama} placements).
@@ -53,20 +54,30 @@ public final class RingHash<N> extends AbstractHash<N> {
         int[] owners = new int[total];
         int[] ranks = new int[total];
         int p = 0;
-        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
-            String key = nodes.key(i);
+            // UTF-8 of key + "-" + v, with v's decimal digits rewritten in place.
+            byte[] key = nodes.key(i).getBytes(StandardCharsets.UTF_8);
+            byte[] buffer = Arrays.copyOf(key, key.length + 12);
+            buffer[key.length] = '-';
             int points = nodes.weight(i) * virtualNodes;
             for (int v = 0; v < points; v++) {
-                sb.setLength(0);
-                sb.append(key).append('-').append(v);
-                positions[p] = hash.hashUtf8(sb);
+                int length = key.length + 1 + writeDecimal(buffer, key.length + 1, v);
+                positions[p] = hash.hash(buffer, 0, length);
                 owners[p] = i;
                 ranks[p] = rankOf[i];
                 p++;
             }
         }
         return RingIndex.build(positions, owners, ranks, false);
+    }
+
+    private static int writeDecimal(byte[] buffer, int at, int value) {
+        int digits = value < 10 ? 1 : (int) Math.log10(value) + 1;
+        for (int d = digits - 1; d >= 0; d--) {
+            buffer[at + d] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return digits;
     }
 
     private static RingIndex buildKetama(NodeSet<?> nodes) {
