@@ -6,31 +6,22 @@ import java.util.function.Function;
 
 /** Every placement, so that each behaviour is tested over all of them (a new algorithm inherits the suite). */
 enum Algorithm {
-    RING(nodes -> ConsistentHash.ring().build(nodes), w -> ConsistentHash.ring().buildWeighted(w), true, true, true),
-    KETAMA(nodes -> ConsistentHash.ketama().build(nodes), w -> ConsistentHash.ketama().buildWeighted(w), true, false,
-            true),
+    RING(nodes -> ConsistentHash.ring().build(nodes), w -> ConsistentHash.ring().buildWeighted(w), true),
+    KETAMA(nodes -> ConsistentHash.ketama().build(nodes), w -> ConsistentHash.ketama().buildWeighted(w), true),
     RENDEZVOUS(nodes -> ConsistentHash.rendezvous().build(nodes), w -> ConsistentHash.rendezvous().buildWeighted(w),
-            true, true, true),
-    MAGLEV(nodes -> ConsistentHash.maglev().build(nodes), w -> ConsistentHash.maglev().buildWeighted(w), false, true,
             true),
-    JUMP(JumpHash::of, null, false, false, false);
+    MAGLEV(nodes -> ConsistentHash.maglev().build(nodes), w -> ConsistentHash.maglev().buildWeighted(w), true),
+    JUMP(JumpHash::of, null, false);
 
     final Function<List<String>, ConsistentHash<String>> factory;
     final Function<Map<String, Integer>, ConsistentHash<String>> weighted;
-    /** Adding a node moves keys only to it; removing any node moves only its keys. */
-    final boolean minimallyDisruptive;
-    /** The same node set gives the same placement whatever the insertion order. */
-    final boolean orderIndependent;
-    /** Any node can be removed. */
+    /** Any node can be removed (jump: only the last). */
     final boolean removesAnyNode;
 
     Algorithm(Function<List<String>, ConsistentHash<String>> factory,
-            Function<Map<String, Integer>, ConsistentHash<String>> weighted, boolean minimallyDisruptive,
-            boolean orderIndependent, boolean removesAnyNode) {
+            Function<Map<String, Integer>, ConsistentHash<String>> weighted, boolean removesAnyNode) {
         this.factory = factory;
         this.weighted = weighted;
-        this.minimallyDisruptive = minimallyDisruptive;
-        this.orderIndependent = orderIndependent;
         this.removesAnyNode = removesAnyNode;
     }
 

@@ -78,6 +78,17 @@ class HashFunctionTest {
     }
 
     @Test
+    void hashUtf8EqualsHashOfBytesForAsciiAndMixedText() {
+        qt().withFixedSeed(5L).withExamples(3000).forAll(strings().basicLatinAlphabet().ofLengthBetween(0, 70),
+                strings().allPossible().ofLengthBetween(0, 3), integers().between(0, 70)).checkAssert((ascii, other, at) -> {
+                    int cut = Math.min(at, ascii.length());
+                    String s = ascii.substring(0, cut) + other + ascii.substring(cut);
+                    assertThat(MURMUR3.hashUtf8(ascii)).isEqualTo(MURMUR3.hash(ascii.getBytes(StandardCharsets.UTF_8)));
+                    assertThat(MURMUR3.hashUtf8(s)).isEqualTo(MURMUR3.hash(s.getBytes(StandardCharsets.UTF_8)));
+                });
+    }
+
+    @Test
     void hashUtf8AcceptsAnyCharSequence() {
         assertThat(MURMUR3.hashUtf8(new StringBuilder("user:42"))).isEqualTo(MURMUR3.hashUtf8("user:42"));
     }

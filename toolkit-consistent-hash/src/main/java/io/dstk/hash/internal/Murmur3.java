@@ -74,6 +74,35 @@ public final class Murmur3 implements HashFunction {
         long length = 0;
         int n = chars.length();
         for (int i = 0; i < n; i++) {
+            if (shift == 0 && i + 8 <= n) {
+                // Fast path: 8 ASCII chars fill a whole lane.
+                long lane = 0;
+                int j = 7;
+                for (; j >= 0; j--) {
+                    char a = chars.charAt(i + j);
+                    if (a >= 0x80) {
+                        break;
+                    }
+                    lane = (lane << 8) | a;
+                }
+                if (j < 0) {
+                    i += 7;
+                    length += 8;
+                    if (!half) {
+                        k1 = lane;
+                        half = true;
+                    } else {
+                        h1 ^= mixK1(k1);
+                        h1 = Long.rotateLeft(h1, 27) + h2;
+                        h1 = h1 * 5 + 0x52dce729;
+                        h2 ^= mixK2(lane);
+                        h2 = Long.rotateLeft(h2, 31) + h1;
+                        h2 = h2 * 5 + 0x38495ab5;
+                        half = false;
+                    }
+                    continue;
+                }
+            }
             char c = chars.charAt(i);
             int enc;
             int count;
