@@ -70,6 +70,29 @@ class GoldenPlacementTest {
     }
 
     @Test
+    void ringTiesGoToTheSmallerNodeKeyWhateverTheInsertionOrder() {
+        // A hash with only 16 distinct values makes every point collide.
+        HashFunction coarse = (bytes, offset, length) -> MURMUR3.hash(bytes, offset, length) & 0xf000000000000000L;
+        List<String> reversed = new java.util.ArrayList<>(NODES);
+        java.util.Collections.reverse(reversed);
+        ConsistentHash<String> forward = ConsistentHash.ring().hashFunction(coarse).virtualNodes(5).build(NODES);
+        ConsistentHash<String> backward = ConsistentHash.ring().hashFunction(coarse).virtualNodes(5).build(reversed);
+        TreeMap<Long, String> ring = new TreeMap<>(Long::compareUnsigned);
+        for (String node : NODES) {
+            for (int i = 0; i < 5; i++) {
+                ring.merge(coarse.hashUtf8(node + "-" + i), node, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        }
+        for (int i = 0; i < 1000; i++) {
+            Map.Entry<Long, String> e = ring.ceilingEntry(coarse.hashUtf8(key(i)));
+            String expected = (e == null ? ring.firstEntry() : e).getValue();
+            assertThat(forward.nodeFor(key(i))).isEqualTo(expected);
+            assertThat(backward.nodeFor(key(i))).isEqualTo(expected);
+            assertThat(backward.nodesFor(key(i), 3)).isEqualTo(forward.nodesFor(key(i), 3));
+        }
+    }
+
+    @Test
     void rendezvousFollowsTheDocumentedFormat() {
         // Score: fmix64(hash(key) ^ hash(nodeKey)) as unsigned, highest wins (equal weights).
         ConsistentHash<String> hash = ConsistentHash.rendezvous().build(NODES);

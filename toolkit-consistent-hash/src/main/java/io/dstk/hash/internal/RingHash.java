@@ -48,13 +48,12 @@ public final class RingHash<N> extends AbstractHash<N> {
     }
 
     private static RingIndex buildRing(NodeSet<?> nodes, HashFunction hash, int virtualNodes) {
-        int[] rankOf = rankByKey(nodes);
+        int[] byKey = nodes.indexesByKey(); // generated in node-key order: ties go to the smaller key
         int total = Math.toIntExact(nodes.totalWeight() * virtualNodes);
         long[] positions = new long[total];
         int[] owners = new int[total];
-        int[] ranks = new int[total];
         int p = 0;
-        for (int i = 0; i < nodes.size(); i++) {
+        for (int i : byKey) {
             // UTF-8 of key + "-" + v, with v's decimal digits rewritten in place.
             byte[] key = nodes.key(i).getBytes(StandardCharsets.UTF_8);
             byte[] buffer = Arrays.copyOf(key, key.length + 12);
@@ -64,11 +63,10 @@ public final class RingHash<N> extends AbstractHash<N> {
                 int length = key.length + 1 + writeDecimal(buffer, key.length + 1, v);
                 positions[p] = hash.hash(buffer, 0, length);
                 owners[p] = i;
-                ranks[p] = rankOf[i];
                 p++;
             }
         }
-        return RingIndex.build(positions, owners, ranks, false);
+        return RingIndex.build(positions, owners, false);
     }
 
     private static int writeDecimal(byte[] buffer, int at, int value) {
@@ -90,9 +88,8 @@ public final class RingHash<N> extends AbstractHash<N> {
         int total = Math.toIntExact(nodes.totalWeight() * 160);
         long[] positions = new long[total];
         int[] owners = new int[total];
-        int[] ranks = new int[total];
         int p = 0;
-        for (int i = 0; i < nodes.size(); i++) {
+        for (int i = 0; i < nodes.size(); i++) { // insertion order: on a collision the later server wins
             String key = nodes.key(i);
             int digests = nodes.weight(i) * 40;
             for (int d = 0; d < digests; d++) {
@@ -102,21 +99,11 @@ public final class RingHash<N> extends AbstractHash<N> {
                             | (digest[1 + h * 4] & 0xffL) << 8 | (digest[h * 4] & 0xffL);
                     positions[p] = point << 32;
                     owners[p] = i;
-                    ranks[p] = i;
                     p++;
                 }
             }
         }
-        return RingIndex.build(positions, owners, ranks, true);
-    }
-
-    private static int[] rankByKey(NodeSet<?> nodes) {
-        int[] byKey = nodes.indexesByKey();
-        int[] rank = new int[byKey.length];
-        for (int r = 0; r < byKey.length; r++) {
-            rank[byKey[r]] = r;
-        }
-        return rank;
+        return RingIndex.build(positions, owners, true);
     }
 
     @Override

@@ -33,41 +33,59 @@ public final class RingIndex {
     }
 
     /**
-     * Builds an index. Ties on a position are ordered by ascending rank; with {@code keepLastOnTie} only the
-     * highest-ranked point of a position is kept (spymemcached's "later server wins"), otherwise all are kept and
-     * the lowest rank is found first.
+     * Builds an index. Points must be given in ascending tie-break order (the sort is stable): at one position, the
+     * earlier point comes first; with {@code keepLastOnTie} only the last point of a position is kept
+     * (spymemcached's "later server wins"), otherwise all are kept and the first is found first.
      *
      * @param positions unsigned positions
      * @param owners owner index per position
-     * @param ranks tie-break rank per position
-     * @param keepLastOnTie drop all but the highest rank at each position
+     * @param keepLastOnTie drop all but the last point at each position
      * @return the index
      */
-    public static RingIndex build(long[] positions, int[] owners, int[] ranks, boolean keepLastOnTie) {
+    public static RingIndex build(long[] positions, int[] owners, boolean keepLastOnTie) {
         int n = positions.length;
-        long[] keys = new long[n];
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = positions[i] ^ Long.MIN_VALUE;
-            order[i] = i;
-        }
-        sort(keys, order, ranks, 0, n - 1);
-        long[] outPoints = new long[n];
-        int[] outOwners = new int[n];
+        long[] keys = positions.clone();
+        int[] order = owners.clone();
+        radixSort(keys, order);
         int m = 0;
         for (int i = 0; i < n; i++) {
             if (keepLastOnTie && i + 1 < n && keys[i + 1] == keys[i]) {
                 continue;
             }
-            outPoints[m] = keys[i];
-            outOwners[m] = owners[order[i]];
+            keys[m] = keys[i] ^ Long.MIN_VALUE;
+            order[m] = order[i];
             m++;
         }
-        if (m < n) {
-            outPoints = java.util.Arrays.copyOf(outPoints, m);
-            outOwners = java.util.Arrays.copyOf(outOwners, m);
+        return new RingIndex(m < n ? java.util.Arrays.copyOf(keys, m) : keys,
+                m < n ? java.util.Arrays.copyOf(order, m) : order);
+    }
+
+    // Stable LSD radix sort of unsigned 64-bit keys, 8 bits per pass, carrying an int payload.
+    private static void radixSort(long[] keys, int[] payload) {
+        int n = keys.length;
+        long[] k2 = new long[n];
+        int[] p2 = new int[n];
+        int[] count = new int[257];
+        for (int shift = 0; shift < 64; shift += 8) {
+            java.util.Arrays.fill(count, 0);
+            for (long k : keys) {
+                count[(int) ((k >>> shift) & 0xff) + 1]++;
+            }
+            if (count[(int) ((keys.length == 0 ? 0 : keys[0]) >>> shift & 0xff) + 1] == n) {
+                continue; // every key has the same byte here
+            }
+            for (int b = 0; b < 256; b++) {
+                count[b + 1] += count[b];
+            }
+            for (int i = 0; i < n; i++) {
+                int b = (int) ((keys[i] >>> shift) & 0xff);
+                int to = count[b]++;
+                k2[to] = keys[i];
+                p2[to] = payload[i];
+            }
+            System.arraycopy(k2, 0, keys, 0, n);
+            System.arraycopy(p2, 0, payload, 0, n);
         }
-        return new RingIndex(outPoints, outOwners);
     }
 
     /**
@@ -128,52 +146,5 @@ public final class RingIndex {
     /** @return approximate bytes of memory held */
     public long memoryBytes() {
         return 8L * points.length + 4L * owners.length + 4L * buckets.length;
-    }
-
-    // Quicksort of (keys, ranks[order]) with insertion sort for short ranges; order is permuted along.
-    private static void sort(long[] keys, int[] order, int[] ranks, int lo, int hi) {
-        while (hi - lo > 16) {
-            int mid = (lo + hi) >>> 1;
-            long pk = keys[mid];
-            int pr = ranks[order[mid]];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (less(keys[i], ranks[order[i]], pk, pr)) {
-                    i++;
-                }
-                while (less(pk, pr, keys[j], ranks[order[j]])) {
-                    j--;
-                }
-                if (i <= j) {
-                    swap(keys, order, i++, j--);
-                }
-            }
-            if (j - lo < hi - i) {
-                sort(keys, order, ranks, lo, j);
-                lo = i;
-            } else {
-                sort(keys, order, ranks, i, hi);
-                hi = j;
-            }
-        }
-        for (int i = lo + 1; i <= hi; i++) {
-            for (int j = i; j > lo && less(keys[j], ranks[order[j]], keys[j - 1], ranks[order[j - 1]]); j--) {
-                swap(keys, order, j, j - 1);
-            }
-        }
-    }
-
-    private static boolean less(long k1, int r1, long k2, int r2) {
-        return k1 < k2 || (k1 == k2 && r1 < r2);
-    }
-
-    private static void swap(long[] keys, int[] order, int a, int b) {
-        long k = keys[a];
-        keys[a] = keys[b];
-        keys[b] = k;
-        int o = order[a];
-        order[a] = order[b];
-        order[b] = o;
     }
 }
