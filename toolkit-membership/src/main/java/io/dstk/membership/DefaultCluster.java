@@ -517,6 +517,11 @@ final class DefaultCluster implements Cluster, Receiver {
 
   @Override
   public <Q, R> CompletableFuture<R> request(Member to, Endpoint<Q, R> endpoint, Q request, RequestPolicy policy) {
+    return request(to, endpoint, request, policy, -1);
+  }
+
+  private <Q, R> CompletableFuture<R> request(Member to, Endpoint<Q, R> endpoint, Q request, RequestPolicy policy,
+      long forcedViewId) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(request, "request");
@@ -544,9 +549,9 @@ final class DefaultCluster implements Cluster, Receiver {
     }
     CompletableFuture<byte[]> raw;
     if (policies.isEmpty()) {
-      raw = attempt(to, endpoint.name(), payload, policy);
+      raw = attempt(to, endpoint.name(), payload, policy, forcedViewId);
     } else {
-      raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy));
+      raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy, forcedViewId));
     }
     CompletableFuture<R> result = new CompletableFuture<>();
     raw.whenComplete((bytes, error) -> {
@@ -588,8 +593,15 @@ final class DefaultCluster implements Cluster, Receiver {
     return t;
   }
 
-  private CompletableFuture<byte[]> attempt(Member to, String endpoint, byte[] payload, RequestPolicy policy) {
+  /** Test hook: a view-checked request that carries the given view id, as a sender on an older view would. */
+  <Q, R> CompletableFuture<R> requestFromView(Member to, Endpoint<Q, R> endpoint, Q request, long viewId) {
+    return request(to, endpoint, request, config.requestPolicy().withViewCheck(true), viewId);
+  }
+
+  private CompletableFuture<byte[]> attempt(Member to, String endpoint, byte[] payload, RequestPolicy policy,
+      long forcedViewId) {
     Snapshot s = snapshot;
+    long viewId = forcedViewId >= 0 ? forcedViewId : s.view().id();
     Address dest;
     try {
       dest = addressOf(to);
@@ -615,7 +627,7 @@ final class DefaultCluster implements Cluster, Receiver {
     p.future().whenComplete((r, e) -> timer.cancel(false));
     try {
       transmit(dest, new Envelope(config.wireVersion(), Envelope.KIND_REQUEST, id,
-          policy.viewChecked() ? s.view().id() : -1, endpoint, payload), true);
+          policy.viewChecked() ? viewId : -1, endpoint, payload), true);
       count(endpoint, payload.length, true);
     } catch (MembershipException e) {
       pending.remove(id, p);
