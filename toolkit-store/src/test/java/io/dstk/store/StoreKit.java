@@ -54,16 +54,22 @@ final class StoreKit implements AutoCloseable {
     }
   }
 
-  StoreConfig config() {
-    return customizer.apply(StoreConfig.voters(VOTERS.toArray(String[]::new))
+  synchronized ClusterStore open(String name) {
+    return open(name, UnaryOperator.identity());
+  }
+
+  /** Closes the member's store (if open) and opens it again with extra settings. */
+  synchronized ClusterStore open(String name, UnaryOperator<StoreConfig.Builder> extra) {
+    ClusterStore old = stores.remove(name);
+    if (old != null) {
+      old.close();
+    }
+    StoreConfig.Builder b = customizer.apply(StoreConfig.voters(VOTERS.toArray(String[]::new))
         .ports(raftBase, 10)
         .operationTimeout(Duration.ofSeconds(5))
         .ttlBounds(Duration.ofMillis(100), Duration.ofMinutes(1))
-        .maxClockDrift(Duration.ofMillis(20))).build();
-  }
-
-  synchronized ClusterStore open(String name) {
-    ClusterStore s = ClusterStore.open(cluster.member(name), config());
+        .maxClockDrift(Duration.ofMillis(20)));
+    ClusterStore s = ClusterStore.open(cluster.member(name), extra.apply(b).build());
     stores.put(name, s);
     return s;
   }
