@@ -134,7 +134,12 @@ public final class StoreStateMachine implements StateMachine {
         if (v == null && full()) {
           return Result.of(Status.KEY_LIMIT, maxKeys);
         }
-        long n = (v == null ? 0 : v) + c.a();
+        long n;
+        try {
+          n = Math.addExact(v == null ? 0 : v, c.a());
+        } catch (ArithmeticException e) {
+          return bad("counter '" + k + "' would overflow");
+        }
         counters.put(k, n);
         return Result.of(Status.OK, n);
       }
