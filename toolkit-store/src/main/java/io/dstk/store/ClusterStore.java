@@ -188,6 +188,15 @@ public interface ClusterStore extends AutoCloseable {
   boolean hasQuorum();
 
   /**
+   * Waits until {@link #hasQuorum()} is true, e.g. after opening the store while the voters start and elect a
+   * leader.
+   *
+   * @param maxWait how long to wait at most
+   * @return true if the store has quorum, false if {@code maxWait} passed first
+   */
+  boolean awaitQuorum(Duration maxWait);
+
+  /**
    * Returns whether this member is one of the voters.
    *
    * @return true on a voter

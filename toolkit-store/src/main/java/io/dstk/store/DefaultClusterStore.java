@@ -577,6 +577,26 @@ final class DefaultClusterStore implements ClusterStore {
   }
 
   @Override
+  public boolean awaitQuorum(Duration maxWait) {
+    if (maxWait == null || maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+    }
+    long end = ticker.getAsLong() + maxWait.toNanos();
+    while (!hasQuorum()) {
+      if (closed.get() || ticker.getAsLong() - end >= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
   public boolean isVoter() {
     return voter;
   }
