@@ -121,9 +121,40 @@ final class DefaultClusterStore implements ClusterStore {
       this.channel = ch;
       this.raft = r;
       ch.connect(raftCluster);
+      scheduler.scheduleWithFixedDelay(this::mergeIfSplit, 500, 500, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new StoreException("could not start the raft node of '" + self + "' for store '" + config.storeName()
           + "': " + e, e);
+    }
+  }
+
+  /*
+   * Voters started at the same moment can form separate raft views that MERGE3 would only join after its next
+   * probes (seconds). The cluster's own view tells us which voters are alive: while the raft view lacks one of
+   * them, ask MERGE3 to probe and check now.
+   */
+  private void mergeIfSplit() {
+    JChannel ch = channel;
+    View v = ch == null ? null : ch.getView();
+    if (v == null || closed.get()) {
+      return;
+    }
+    int inCluster = 0;
+    for (String voterName : config.voters()) {
+      if (cluster.view().contains(voterName)) {
+        inCluster++;
+      }
+    }
+    if (v.size() < inCluster) {
+      org.jgroups.protocols.MERGE3 merge = ch.getProtocolStack().findProtocol(org.jgroups.protocols.MERGE3.class);
+      if (merge != null) {
+        try {
+          merge.sendInfo();
+          merge.checkInconsistencies();
+        } catch (RuntimeException e) {
+          LOG.debug("merge check failed", e);
+        }
+      }
     }
   }
 
@@ -159,8 +190,10 @@ final class DefaultClusterStore implements ClusterStore {
     }
     if (!r.isLeader()) {
       String leader = leaderName();
-      if (leader == null && !raftMajorityInView()) {
-        return Codec.encode(Result.of(Status.NO_QUORUM, 0));
+      if (leader == null && !majorityReachable()) {
+        JChannel ch = channel;
+        return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' knows no leader; its raft view is "
+            + (ch == null ? null : ch.getView()), null));
       }
       return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leader, null));
     }
@@ -172,8 +205,8 @@ final class DefaultClusterStore implements ClusterStore {
       Thread.currentThread().interrupt();
       return Codec.encode(Result.of(Status.TIMEOUT, 0));
     } catch (ExecutionException e) {
-      return Codec.encode(Result.of(e.getCause() instanceof NoQuorumException ? Status.NO_QUORUM : Status.TIMEOUT,
-          0));
+      return Codec.encode(new Result(e.getCause() instanceof NoQuorumException ? Status.NO_QUORUM : Status.TIMEOUT,
+          0, 0, String.valueOf(e.getCause().getMessage()), null));
     }
   }
 
@@ -255,7 +288,7 @@ final class DefaultClusterStore implements ClusterStore {
       }
       String leader = leaderName();
       if (leader == null) {
-        if (!raftMajorityInView()) {
+        if (!majorityReachable()) {
           result.completeExceptionally(noQuorum());
         } else {
           retryLater(bytes, deadline, result, n + 1);
@@ -340,7 +373,8 @@ final class DefaultClusterStore implements ClusterStore {
             retryLater(bytes, deadline, result, n + 1);
           }
         }
-        case Status.NO_QUORUM -> result.completeExceptionally(noQuorum());
+        case Status.NO_QUORUM -> result.completeExceptionally(r.text() == null ? noQuorum()
+            : new NoQuorumException("store '" + config.storeName() + "': " + r.text()));
         case Status.TIMEOUT -> result.completeExceptionally(new StoreTimeoutException("leader '" + to.name()
             + "' did not commit within " + config.operationTimeout() + "; the operation may have been applied"));
         default -> {
@@ -387,6 +421,24 @@ final class DefaultClusterStore implements ClusterStore {
     }
     String name = NameCache.get(a);
     return name != null ? name : a.toString();
+  }
+
+  /*
+   * Fail fast only when neither the raft view nor the cluster view holds a majority of the voters: right after a
+   * crash the survivors' raft views can be split for a moment while the cluster view (its own failure detector)
+   * still shows them together; then an election is coming and operations wait for it.
+   */
+  private boolean majorityReachable() {
+    if (raftMajorityInView()) {
+      return true;
+    }
+    int inCluster = 0;
+    for (String voterName : config.voters()) {
+      if (cluster.view().contains(voterName)) {
+        inCluster++;
+      }
+    }
+    return inCluster >= config.majority();
   }
 
   private boolean raftMajorityInView() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,16 @@ class FaultTest {
 
   @Test
   void minorityPartition_failsFastWithoutQuorum_andSeesTheMajoritysStateAfterHeal() {
+    partitionTrial();
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void repeatedMinorityPartitions() {
+    partitionTrial();
+  }
+
+  static void partitionTrial() {
     try (StoreKit kit = StoreKit.start(4)) {
       String leader = kit.awaitLeader();
       // Put the leader and the non-voter in the minority: the leader must step down, the majority elects anew.

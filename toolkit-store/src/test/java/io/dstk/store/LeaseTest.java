@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class LeaseTest {
@@ -52,10 +54,17 @@ class LeaseTest {
     second.release();
   }
 
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void repeatedCompetition() throws Exception {
+    twoMembersCompeting_neverHoldTheSameEpoch_andTheirHoldingIntervalsNeverOverlap();
+  }
+
   @Test
   void twoMembersCompeting_neverHoldTheSameEpoch_andTheirHoldingIntervalsNeverOverlap() throws Exception {
     record Hold(String holder, long epoch, long from, long to) {}
     List<Hold> holds = Collections.synchronizedList(new ArrayList<>());
+    String race = "l.race." + System.nanoTime();
     List<CompletableFuture<Void>> runs = new ArrayList<>();
     for (String n : List.of("node-2", "node-4")) {
       ClusterStore s = kit.store(n);
@@ -63,7 +72,7 @@ class LeaseTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
         int i = 0;
         while (System.nanoTime() < end) {
-          Optional<Lease> l = s.tryAcquire("l.race", Duration.ofMillis(150));
+          Optional<Lease> l = s.tryAcquire(race, Duration.ofMillis(150));
           if (l.isEmpty()) {
             continue;
           }

@@ -81,8 +81,22 @@ class StoreProcessTest {
 
       long t0 = System.nanoTime();
       procs.get(leader).process.destroyForcibly(); // SIGKILL
-      long after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
-          .until(() -> s.counter("c").addAndGet(1), v -> v > before);
+      List<String> failures = new ArrayList<>();
+      long after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+          .until(() -> {
+            long a0 = System.nanoTime();
+            try {
+              return s.counter("c").addAndGet(1);
+            } catch (RuntimeException e) {
+              failures.add(e.getClass().getSimpleName() + "@" + (a0 - t0) / 1_000_000 + "+"
+                  + (System.nanoTime() - a0) / 1_000_000 + "ms: " + e.getMessage());
+              return before;
+            }
+          }, v -> v > before);
+      if (!failures.isEmpty()) {
+        System.out.println("attempts failed during fail-over: " + failures.size() + ", first: " + failures.get(0)
+            + ", last: " + failures.get(failures.size() - 1));
+      }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(after).isGreaterThan(before);
       String survivor = procs.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
