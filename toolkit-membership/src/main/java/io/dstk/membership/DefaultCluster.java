@@ -45,6 +45,8 @@ import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.UUID;
 import org.slf4j.Logger;
@@ -60,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *   on the JGroups thread (cheap, capped) and handled on our bounded messaging pool.
  */
 final class DefaultCluster implements Cluster, Receiver {
-  private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+  static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
   private static final ClusterView NO_VIEW = new ClusterView(-1, List.of());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -100,6 +102,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private volatile LongConsumer latencyObserver = nanos -> {};
 
   final ConcurrentHashMap<String, TopicCounters> topicCounters = new ConcurrentHashMap<>();
+  private final SuspicionObserver suspicionObserver;
+  private volatile java.util.function.Consumer<String> topicObserver = topic -> {};
   private final LongAdder viewChanges = new LongAdder();
   private final LongAdder removals = new LongAdder();
   private final LongAdder merges = new LongAdder();
@@ -113,6 +117,7 @@ final class DefaultCluster implements Cluster, Receiver {
   private DefaultCluster(ClusterConfig config, JChannel channel) {
     this.config = config;
     this.channel = channel;
+    this.suspicionObserver = new SuspicionObserver(config.clusterName());
     String id = config.nodeName() + "-" + INSTANCES.incrementAndGet();
     this.events = Executors.newCachedThreadPool(threads("dstk-membership-events-" + id));
     this.messaging = new ThreadPoolExecutor(config.maxThreads(), config.maxThreads(), 30, TimeUnit.SECONDS,
@@ -183,6 +188,13 @@ final class DefaultCluster implements Cluster, Receiver {
     ch.addAddressGenerator(() -> ExtendedUUID.randomUUID(config.nodeName()).put(MemberInfo.KEY, info));
     DefaultCluster c = new DefaultCluster(config, ch);
     ch.setReceiver(c);
+    if (ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class) != null) {
+      try {
+        ch.getProtocolStack().insertProtocol(c.suspicionObserver, ProtocolStack.Position.BELOW, VERIFY_SUSPECT2.class);
+      } catch (Exception e) {
+        LOG.debug("could not insert the suspicion observer", e);
+      }
+    }
     try {
       ch.connect(config.clusterName());
     } catch (Exception e) {
@@ -423,6 +435,14 @@ final class DefaultCluster implements Cluster, Receiver {
     this.latencyObserver = observer;
   }
 
+  void topicObserver(java.util.function.Consumer<String> observer) {
+    this.topicObserver = observer;
+  }
+
+  long suspicions() {
+    return suspicionObserver.suspicions();
+  }
+
   // ---- messaging: sending -------------------------------------------------------------------------------------
 
   @Override
@@ -474,7 +494,11 @@ final class DefaultCluster implements Cluster, Receiver {
   }
 
   private void count(String topic, int bytes, boolean out) {
-    TopicCounters c = topicCounters.computeIfAbsent(topic, t -> new TopicCounters());
+    TopicCounters c = topicCounters.get(topic);
+    if (c == null) {
+      c = topicCounters.computeIfAbsent(topic, t -> new TopicCounters());
+      topicObserver.accept(topic);
+    }
     if (out) {
       messagesSent.increment();
       bytesSent.add(bytes);
