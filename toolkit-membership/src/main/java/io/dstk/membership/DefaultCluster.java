@@ -98,7 +98,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object viewLock = new Object();
   private volatile Snapshot snapshot = new Snapshot(NO_VIEW, Map.of(), Map.of(), false);
-  private volatile CountDownLatch leaveAcks = new CountDownLatch(0);
+  private final Set<Address> awaitingLeaveAcks = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch leaveAcked = new CountDownLatch(1);
   private volatile LongConsumer latencyObserver = nanos -> {};
 
   final ConcurrentHashMap<String, TopicCounters> topicCounters = new ConcurrentHashMap<>();
@@ -247,6 +248,9 @@ final class DefaultCluster implements Cluster, Receiver {
   @Override
   public void viewAccepted(View v) {
     synchronized (viewLock) {
+      if (awaitingLeaveAcks.retainAll(v.getMembers()) && awaitingLeaveAcks.isEmpty()) {
+        leaveAcked.countDown();
+      }
       Snapshot old = snapshot;
       if (closed.get() || !v.containsMember(channel.getAddress())) {
         return; // our own leave: the coordinator's last view excludes itself
@@ -687,7 +691,12 @@ final class DefaultCluster implements Cluster, Receiver {
           LOG.debug("could not acknowledge leave of {}", src, ex);
         }
       }
-      case Envelope.KIND_LEAVING_ACK -> leaveAcks.countDown();
+      case Envelope.KIND_LEAVING_ACK -> {
+        awaitingLeaveAcks.remove(src);
+        if (awaitingLeaveAcks.isEmpty()) {
+          leaveAcked.countDown();
+        }
+      }
       case Envelope.KIND_SEND -> dispatch(() -> onSend(src, e));
       case Envelope.KIND_REQUEST -> dispatch(() -> onRequest(src, e));
       case Envelope.KIND_RESPONSE, Envelope.KIND_ERROR, Envelope.KIND_STALE_VIEW, Envelope.KIND_NO_HANDLER ->
@@ -791,16 +800,17 @@ final class DefaultCluster implements Cluster, Receiver {
       return;
     }
     try {
-      int others = snapshot.view().size() - 1;
-      if (others > 0 && channel.isConnected()) {
-        CountDownLatch acks = new CountDownLatch(others);
-        leaveAcks = acks;
+      synchronized (viewLock) {
+        awaitingLeaveAcks.addAll(snapshot.byAddress().keySet());
+        awaitingLeaveAcks.remove(channel.getAddress());
+      }
+      if (!awaitingLeaveAcks.isEmpty() && channel.isConnected()) {
         Message m = new BytesMessage(null,
             new Envelope(config.wireVersion(), Envelope.KIND_LEAVING, 0, -1, "", new byte[0]).encode());
         m.setFlag(Message.Flag.OOB);
         m.setFlag(Message.TransientFlag.DONT_LOOPBACK);
         channel.send(m);
-        if (!acks.await(1, TimeUnit.SECONDS)) {
+        if (!leaveAcked.await(1, TimeUnit.SECONDS)) {
           LOG.debug("not every member acknowledged the leave of '{}'", config.nodeName());
         }
       }
