@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +125,9 @@ final class DefaultCluster implements Cluster, Receiver {
     this.messaging = new ThreadPoolExecutor(config.maxThreads(), config.maxThreads(), 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(10_000), threads("dstk-membership-messaging-" + id));
     this.messaging.allowCoreThreadTimeOut(true);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("dstk-membership-timer-" + id));
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("dstk-membership-timer-" + id));
+    timer.setRemoveOnCancelPolicy(true); // one timeout per request, almost all cancelled
+    this.scheduler = timer;
   }
 
   private static ThreadFactory threads(String prefix) {
@@ -556,8 +559,32 @@ final class DefaultCluster implements Cluster, Receiver {
     Objects.requireNonNull(policy, "policy");
     long start = System.nanoTime();
     byte[] payload = endpoint.requestCodec().encode(request);
-    List<Policy<byte[]>> policies = new ArrayList<>();
-    if (policy.maxAttempts() > 1) {
+    CircuitBreaker<byte[]> breaker = policy.circuitBreakerFailures() == 0 ? null : breakers.computeIfAbsent(
+        to.name() + "/" + policy.circuitBreakerFailures() + "/" + policy.circuitBreakerDelay().toMillis(),
+        k -> CircuitBreaker.<byte[]>builder()
+            .handle(RequestTimeoutException.class)
+            .withFailureThreshold(policy.circuitBreakerFailures())
+            .withDelay(policy.circuitBreakerDelay())
+            .build());
+    CompletableFuture<byte[]> raw;
+    if (policy.maxAttempts() == 1) {
+      // Fast path without Failsafe's executor: the breaker is used standalone, no extra thread hop.
+      if (breaker != null && !breaker.tryAcquirePermit()) {
+        raw = CompletableFuture.failedFuture(new CircuitBreakerOpenException(breaker));
+      } else {
+        raw = attempt(to, endpoint.name(), payload, policy, forcedViewId);
+        if (breaker != null) {
+          raw.whenComplete((r, e) -> {
+            if (e instanceof RequestTimeoutException) {
+              breaker.recordFailure();
+            } else {
+              breaker.recordSuccess();
+            }
+          });
+        }
+      }
+    } else {
+      List<Policy<byte[]>> policies = new ArrayList<>();
       RetryPolicyBuilder<byte[]> retry = RetryPolicy.<byte[]>builder()
           .handle(RequestTimeoutException.class)
           .withMaxAttempts(policy.maxAttempts());
@@ -565,21 +592,11 @@ final class DefaultCluster implements Cluster, Receiver {
         retry.withBackoff(policy.backoff(), policy.backoff().multipliedBy(10));
       }
       policies.add(retry.build());
-    }
-    if (policy.circuitBreakerFailures() > 0) {
-      policies.add(breakers.computeIfAbsent(
-          to.name() + "/" + policy.circuitBreakerFailures() + "/" + policy.circuitBreakerDelay().toMillis(),
-          k -> CircuitBreaker.<byte[]>builder()
-              .handle(RequestTimeoutException.class)
-              .withFailureThreshold(policy.circuitBreakerFailures())
-              .withDelay(policy.circuitBreakerDelay())
-              .build()));
-    }
-    CompletableFuture<byte[]> raw;
-    if (policies.isEmpty()) {
-      raw = attempt(to, endpoint.name(), payload, policy, forcedViewId);
-    } else {
-      raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy, forcedViewId));
+      if (breaker != null) {
+        policies.add(breaker);
+      }
+      raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy,
+          forcedViewId));
     }
     CompletableFuture<R> result = new CompletableFuture<>();
     raw.whenComplete((bytes, error) -> {
