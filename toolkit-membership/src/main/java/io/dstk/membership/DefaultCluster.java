@@ -574,7 +574,8 @@ final class DefaultCluster implements Cluster, Receiver {
       } else {
         raw = attempt(to, endpoint.name(), payload, policy, forcedViewId);
         if (breaker != null) {
-          raw.whenComplete((r, e) -> {
+          // whenComplete's own stage completes after the breaker has recorded the outcome
+          raw = raw.whenComplete((r, e) -> {
             if (e instanceof RequestTimeoutException) {
               breaker.recordFailure();
             } else {
