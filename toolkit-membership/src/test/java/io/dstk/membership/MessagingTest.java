@@ -131,6 +131,18 @@ class MessagingTest {
   }
 
   @Test
+  void requestToMemberThatLeftFailsAtOnce() {
+    kit.join("node-y");
+    kit.awaitViews(List.of("node-1", "node-2", "node-3", "node-y"));
+    Member departed = member("node-y");
+    kit.leave("node-y");
+    kit.awaitViews(List.of("node-1", "node-2", "node-3"));
+    CompletableFuture<String> f = kit.member("node-1").request(departed, ECHO, "hi");
+    assertThat(f).isCompletedExceptionally();
+    assertThat(failureOf(f)).isInstanceOf(MemberUnavailableException.class).hasMessageContaining("node-y");
+  }
+
+  @Test
   void timeoutsAreRetriedThenOpenTheCircuit() {
     Endpoint<String, String> stuck = Endpoint.of("stuck", PayloadCodec.utf8(), PayloadCodec.utf8());
     CountDownLatch never = new CountDownLatch(1);
