@@ -50,6 +50,23 @@ class PresetsTest {
   }
 
   @Test
+  void lanMulticastFormsAClusterOnLoopback() {
+    int port = TestCluster.freePortRange(1);
+    String group = "239.9." + (1 + (int) (ProcessHandle.current().pid() % 250)) + "." + (1 + (port % 250));
+    String cluster = clusterName();
+    for (String name : List.of("u1", "u2")) {
+      members.add(Cluster.join(ClusterConfig.lan(group)
+          .clusterName(cluster)
+          .bindAddress("127.0.0.1")
+          .ports(port, 1)
+          .discoveryTimeout(Duration.ofMillis(500))
+          .nodeName(name)
+          .build()));
+    }
+    awaitAll(Set.of("u1", "u2"));
+  }
+
+  @Test
   void ownJGroupsXmlFormsAClusterWithOurNamingAndEvents(@TempDir Path dir) throws Exception {
     int base = TestCluster.freePortRange(10);
     String cluster = clusterName();
