@@ -61,6 +61,31 @@ class MessagingTest {
   }
 
   @Test
+  void concurrentRequestsFromManyThreadsEachGetTheirOwnAnswer() throws Exception {
+    int threads = 4;
+    int perThread = 100;
+    List<CompletableFuture<Void>> workers = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        workers.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < perThread; i++) {
+            String q = id + "-" + i;
+            String target = i % 2 == 0 ? "node-2" : "node-3";
+            String answer = kit.member("node-1").request(member(target), ECHO, q).join();
+            assertThat(answer).isEqualTo(target + " got " + q + " from node-1");
+          }
+        }, pool));
+      }
+      CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(kit.member("node-1").stats().messagesSent()).isGreaterThanOrEqualTo(threads * perThread);
+  }
+
+  @Test
   void sendReachesOneMemberAndBroadcastReachesAllOthers() {
     Topic<Long> topic = Topic.of("numbers-" + System.nanoTime(), PayloadCodec.longs());
     List<String> received = new CopyOnWriteArrayList<>();
@@ -106,6 +131,18 @@ class MessagingTest {
   }
 
   @Test
+  void requestToMemberThatLeftFailsAtOnce() {
+    kit.join("node-y");
+    kit.awaitViews(List.of("node-1", "node-2", "node-3", "node-y"));
+    Member departed = member("node-y");
+    kit.leave("node-y");
+    kit.awaitViews(List.of("node-1", "node-2", "node-3"));
+    CompletableFuture<String> f = kit.member("node-1").request(departed, ECHO, "hi");
+    assertThat(f).isCompletedExceptionally();
+    assertThat(failureOf(f)).isInstanceOf(MemberUnavailableException.class).hasMessageContaining("node-y");
+  }
+
+  @Test
   void timeoutsAreRetriedThenOpenTheCircuit() {
     Endpoint<String, String> stuck = Endpoint.of("stuck", PayloadCodec.utf8(), PayloadCodec.utf8());
     CountDownLatch never = new CountDownLatch(1);
@@ -126,6 +163,34 @@ class MessagingTest {
       assertThat(failureOf(kit.member("node-1").request(member("node-3"), stuck, "b", policy)))
           .isInstanceOf(CircuitOpenException.class);
       assertThat(calls.get()).isEqualTo(3);
+    } finally {
+      never.countDown();
+      r.close();
+    }
+  }
+
+  @Test
+  void singleAttemptTimeoutsOpenTheCircuitToo() {
+    Endpoint<String, String> slow = Endpoint.of("slow", PayloadCodec.utf8(), PayloadCodec.utf8());
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    Registration r = kit.member("node-2").serve(slow, (from, q) -> {
+      calls.incrementAndGet();
+      never.await(5, TimeUnit.SECONDS);
+      return "late";
+    });
+    try {
+      RequestPolicy policy = RequestPolicy.defaults()
+          .withTimeout(Duration.ofMillis(150))
+          .withCircuitBreaker(2, Duration.ofSeconds(30));
+      for (int i = 0; i < 2; i++) {
+        assertThat(failureOf(kit.member("node-3").request(member("node-2"), slow, "a", policy)))
+            .isInstanceOf(RequestTimeoutException.class);
+      }
+      assertThat(failureOf(kit.member("node-3").request(member("node-2"), slow, "b", policy)))
+          .isInstanceOf(CircuitOpenException.class)
+          .hasMessageContaining("node-2");
+      await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
     } finally {
       never.countDown();
       r.close();

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PartitionTest {
@@ -18,7 +20,15 @@ class PartitionTest {
   void tearDown() {
     if (kit != null) {
       kit.close();
+      kit = null;
     }
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void partitionAndHealRepeated() {
+    tearDown();
+    partitionGivesOneCoordinatorPerSideAndQuorumOnlyToTheMajorityThenHealMerges();
   }
 
   @Test
@@ -46,8 +56,11 @@ class PartitionTest {
     });
     assertThat(majority).noneMatch(e -> e instanceof MembershipEvent.QuorumLost);
 
+    long healStart = System.nanoTime();
     kit.heal();
     kit.awaitViews(List.of("node-1", "node-2", "node-3"));
+    long healMillis = (System.nanoTime() - healStart) / 1_000_000;
+    System.out.println("heal -> merged view in " + healMillis + " ms (MERGE3 max_interval 1 s, check_interval 2 s)");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(minority).anySatisfy(e -> assertThat(e).isInstanceOf(MembershipEvent.QuorumRegained.class));
       assertThat(majority).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
