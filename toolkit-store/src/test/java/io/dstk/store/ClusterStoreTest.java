@@ -3,6 +3,8 @@ package io.dstk.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,28 @@ class ClusterStoreTest {
         assertThat(new String(x.value(), StandardCharsets.UTF_8)).isEqualTo("v1");
       });
     }
+  }
+
+  @Test
+  void asyncVariants_completeWithTheSameResultsAsTheBlockingOnes() throws Exception {
+    ClusterStore s = kit.store("node-3");
+    long v = s.putAsync("async.k", b("a")).get(10, TimeUnit.SECONDS);
+    assertThat(s.getAsync("async.k").get(10, TimeUnit.SECONDS)).hasValueSatisfying(x ->
+        assertThat(x.version()).isEqualTo(v));
+    CasResult stale = s.compareAndSetAsync("async.k", v - 1, b("b")).get(10, TimeUnit.SECONDS);
+    assertThat(stale).isEqualTo(new CasResult(false, v));
+    CasResult ok = s.compareAndSetAsync("async.k", v, b("b")).get(10, TimeUnit.SECONDS);
+    assertThat(ok.success()).isTrue();
+    assertThat(ok.version()).isGreaterThan(v);
+    assertThat(s.counter("async.c").addAndGetAsync(3).get(10, TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(s.counter("async.c").compareAndSetAsync(3, 10).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(s.counter("async.c").getAsync().get(10, TimeUnit.SECONDS)).isEqualTo(10);
+    Lease lease = s.tryAcquireAsync("async.l", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).orElseThrow();
+    lease.renewAsync(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+    assertThat(lease.remaining()).isPositive();
+    lease.release();
+    assertThat(s.deleteAsync("async.k").get(10, TimeUnit.SECONDS)).isGreaterThan(ok.version());
+    assertThat(s.get("async.k")).isEmpty();
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jgroups.protocols.raft.RAFT;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,10 @@ class FaultTest {
       for (int i = 0; i < 50; i++) {
         kit.store(kit.awaitLeader()).counter("r.c").addAndGet(1);
       }
+      // The log is bounded: the leader has snapshotted and truncated it.
+      DefaultClusterStore leaderStore = (DefaultClusterStore) kit.store(kit.awaitLeader());
+      RAFT raft = leaderStore.raftChannel().getProtocolStack().findProtocol(RAFT.class);
+      assertThat(raft.numSnapshots()).isPositive();
       ClusterStore restarted = kit.join(victim);
       // Its own log brings it back to at least what it had; the leader's log (or snapshot) brings the rest.
       DefaultClusterStore d = (DefaultClusterStore) restarted;
