@@ -1,0 +1,230 @@
+package io.dstk.store;
+
+import io.dstk.membership.Cluster;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A small strongly consistent store shared by the members of a {@link Cluster}: a versioned key/value map, counters
+ * and leases with fencing epochs, replicated by jgroups-raft among a fixed set of voters.
+ *
+ * <pre>{@code
+ * try (ClusterStore store = ClusterStore.open(cluster, StoreConfig.voters("a", "b", "c").build())) {
+ *   long v = store.put("config", bytes);
+ *   CasResult r = store.compareAndSet("config", v, newBytes);
+ *   store.tryAcquire("leader", Duration.ofSeconds(10)).ifPresent(lease -> ...);
+ * }
+ * }</pre>
+ *
+ * <p><b>Consistency.</b> Every operation, reads included, goes through the raft log and is linearizable: it takes
+ * effect at one instant between its call and its answer, and all members see the same order.
+ *
+ * <p><b>Voters and quorum.</b> The members named in {@link StoreConfig#voters()} run raft and hold the data; any other
+ * member of the cluster uses the store through a voter, transparently. Only a side of a partition holding a majority
+ * of the voters makes progress. On a side without one, operations fail at once with {@link NoQuorumException} and
+ * {@link #hasQuorum()} is false; while a new leader is elected on a majority side, operations wait (within their
+ * timeout) for it.
+ *
+ * <p><b>Failure behaviour.</b> Every operation is bounded by {@link StoreConfig#operationTimeout()} and fails with
+ * {@link StoreTimeoutException} after it; an operation that failed with a timeout, or with
+ * {@link NoQuorumException} after its leader lost its majority, may or may not have been applied. Operations are
+ * never retried after they reached a leader, so none is applied twice.
+ *
+ * <p><b>Limits.</b> Keys and names are 1..256 UTF-8 bytes; values at most {@link StoreConfig#maxValueBytes()}; map
+ * keys, counters and leases together at most {@link StoreConfig#maxKeys()} ({@link StoreLimitException}); lease TTLs
+ * within {@link StoreConfig#minTtl()}..{@link StoreConfig#maxTtl()}. Bad arguments fail with
+ * {@link IllegalArgumentException} or {@link NullPointerException} before anything is sent.
+ *
+ * <p><b>Thread safety and lifecycle.</b> All methods are thread-safe. Futures complete on the store's or the
+ * cluster's threads: do not block in their callbacks. {@link #close()} is idempotent; it stops this member's voter
+ * (if it is one) and fails pending operations; close the store before the cluster.
+ */
+public interface ClusterStore extends AutoCloseable {
+
+  /**
+   * Opens the store on a joined cluster. On a voter this starts its raft node (a JGroups channel of its own on the
+   * cluster's bind address) and returns without waiting for a leader.
+   *
+   * @param cluster the joined cluster
+   * @param config the store configuration, the same on every member
+   * @return the store
+   * @throws StoreException if the raft node cannot start
+   */
+  static ClusterStore open(Cluster cluster, StoreConfig config) {
+    return DefaultClusterStore.open(cluster, config);
+  }
+
+  /**
+   * Reads a key.
+   *
+   * @param key the key
+   * @return the value and its version, or empty if absent
+   */
+  Optional<Versioned> get(String key);
+
+  /**
+   * Reads a key.
+   *
+   * @param key the key
+   * @return a future of the value and version, or empty if absent
+   */
+  CompletableFuture<Optional<Versioned>> getAsync(String key);
+
+  /**
+   * Writes a key unconditionally.
+   *
+   * @param key the key
+   * @param value the value (copied)
+   * @return the new version
+   * @throws StoreLimitException if the key is new and the store is full
+   */
+  long put(String key, byte[] value);
+
+  /**
+   * Writes a key unconditionally.
+   *
+   * @param key the key
+   * @param value the value (copied)
+   * @return a future of the new version
+   */
+  CompletableFuture<Long> putAsync(String key, byte[] value);
+
+  /**
+   * Writes a key if its current version is {@code expectedVersion} (0 = the key must be absent).
+   *
+   * @param key the key
+   * @param expectedVersion the version read before, or 0 to create
+   * @param value the value (copied)
+   * @return whether it was written, with the new or the current version
+   * @throws StoreLimitException if the key is new and the store is full
+   */
+  CasResult compareAndSet(String key, long expectedVersion, byte[] value);
+
+  /**
+   * Asynchronous {@link #compareAndSet}.
+   *
+   * @param key the key
+   * @param expectedVersion the version read before, or 0 to create
+   * @param value the value (copied)
+   * @return a future of the outcome
+   */
+  CompletableFuture<CasResult> compareAndSetAsync(String key, long expectedVersion, byte[] value);
+
+  /**
+   * Deletes a key.
+   *
+   * @param key the key
+   * @return the version of the deletion, or 0 if the key was absent
+   */
+  long delete(String key);
+
+  /**
+   * Deletes a key.
+   *
+   * @param key the key
+   * @return a future of the version of the deletion, or 0 if the key was absent
+   */
+  CompletableFuture<Long> deleteAsync(String key);
+
+  /**
+   * Returns a handle on a named counter (no round trip); a counter that was never written reads 0.
+   *
+   * @param name the counter name, 1..256 UTF-8 bytes
+   * @return the handle
+   */
+  StoreCounter counter(String name);
+
+  /**
+   * Acquires a lease if nobody holds it, without waiting.
+   *
+   * @param name the lease name
+   * @param ttl how long it lasts unless renewed, within the configured bounds
+   * @return the lease, or empty if another holder has it
+   */
+  Optional<Lease> tryAcquire(String name, Duration ttl);
+
+  /**
+   * Asynchronous {@link #tryAcquire}.
+   *
+   * @param name the lease name
+   * @param ttl the TTL
+   * @return a future of the lease, or empty if another holder has it
+   */
+  CompletableFuture<Optional<Lease>> tryAcquireAsync(String name, Duration ttl);
+
+  /**
+   * Acquires a lease, retrying while another holder has it, for at most {@code maxWait}.
+   *
+   * @param name the lease name
+   * @param ttl the TTL
+   * @param maxWait how long to keep trying
+   * @return the lease
+   * @throws StoreTimeoutException if it could not be acquired within {@code maxWait}
+   */
+  Lease acquire(String name, Duration ttl, Duration maxWait);
+
+  /**
+   * Reads who holds a lease, by the leader's clock.
+   *
+   * @param name the lease name
+   * @return the holder and epoch, or empty if nobody holds it
+   */
+  Optional<LeaseInfo> leaseInfo(String name);
+
+  /**
+   * Returns this store instance's holder id, unique per open: the node name and a random suffix.
+   *
+   * @return the holder id
+   */
+  String holderId();
+
+  /**
+   * Returns whether this member can currently reach a majority of the voters with a known leader (on a voter), or
+   * sees a majority of the voters in its cluster view (on another member).
+   *
+   * @return whether operations can make progress from here
+   */
+  boolean hasQuorum();
+
+  /**
+   * Waits until {@link #hasQuorum()} is true, e.g. after opening the store while the voters start and elect a
+   * leader.
+   *
+   * @param maxWait how long to wait at most
+   * @return true if the store has quorum, false if {@code maxWait} passed first
+   */
+  boolean awaitQuorum(Duration maxWait);
+
+  /**
+   * Returns whether this member is one of the voters.
+   *
+   * @return true on a voter
+   */
+  boolean isVoter();
+
+  /**
+   * Returns the node name of the current raft leader as this member knows it.
+   *
+   * @return the leader's node name, or empty if none is known (always empty on a non-voter)
+   */
+  Optional<String> leader();
+
+  /**
+   * Returns counters and raft state.
+   *
+   * @return a snapshot
+   */
+  StoreStats stats();
+
+  /**
+   * Returns the configuration.
+   *
+   * @return the configuration
+   */
+  StoreConfig config();
+
+  /** Stops this member's raft node if it is a voter, fails pending operations; idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,735 @@
+package io.dstk.store;
+
+import io.dstk.membership.Cluster;
+import io.dstk.membership.Endpoint;
+import io.dstk.membership.Member;
+import io.dstk.membership.PayloadCodec;
+import io.dstk.membership.Registration;
+import io.dstk.membership.RequestPolicy;
+import io.dstk.store.internal.Codec;
+import io.dstk.store.internal.Codec.Command;
+import io.dstk.store.internal.Codec.Op;
+import io.dstk.store.internal.Codec.Result;
+import io.dstk.store.internal.Codec.Status;
+import io.dstk.store.internal.RaftStack;
+import io.dstk.store.internal.StoreStateMachine;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.View;
+import org.jgroups.protocols.raft.InMemoryLog;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.Role;
+import org.jgroups.util.NameCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Routing: every operation is a command that must be proposed by the raft leader, which stamps it with its clock.
+ * A caller that is the leader proposes directly; any other member sends the command over the cluster's messaging to
+ * the leader (voters know it) or to a voter (other members), which answers NOT_LEADER with a hint when it is not
+ * the leader. Retries happen only before a command reached a leader, so nothing is applied twice.
+ *
+ * Leader clock: when this voter becomes leader it starts its clock at the state machine's time (the largest stamp
+ * applied) and advances it with its monotonic ticker; each stamp is max(state time, clock). Each leader's clock thus
+ * starts at or below the previous leader's clock at that moment and runs at real-time rate, so store time never runs
+ * ahead of real time elapsed since any earlier stamp (up to clock rate drift): leases never end early.
+ */
+final class DefaultClusterStore implements ClusterStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultClusterStore.class);
+  private static final AtomicInteger IDS = new AtomicInteger();
+  private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final Cluster cluster;
+  private final StoreConfig config;
+  private final String self;
+  private final String holderId;
+  private final boolean voter;
+  private final LongSupplier ticker;
+  private final Endpoint<byte[], byte[]> endpoint;
+  private final ScheduledExecutorService scheduler;
+  private final StoreStateMachine sm;
+  private final Set<CompletableFuture<byte[]>> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final LongAdder operations = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder noQuorum = new LongAdder();
+  private final LongAdder timeouts = new LongAdder();
+  private final LongAdder latency = new LongAdder();
+  private volatile JChannel channel;
+  private volatile RAFT raft;
+  private volatile Registration registration;
+  private volatile String leaderHint;
+  private volatile long clockBase;
+  private volatile long clockBaseNanos;
+
+  private DefaultClusterStore(Cluster cluster, StoreConfig config) {
+    this.cluster = cluster;
+    this.config = config;
+    this.self = cluster.self().name();
+    this.holderId = self + "#" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    this.voter = config.voters().contains(self);
+    this.ticker = config.ticker();
+    this.endpoint = Endpoint.of("dstk.store." + config.storeName(), PayloadCodec.bytes(), PayloadCodec.bytes());
+    int id = IDS.incrementAndGet();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dstk-store-" + config.storeName() + "-" + self + "-" + id);
+      t.setDaemon(true);
+      return t;
+    });
+    this.sm = new StoreStateMachine(config.maxKeys());
+  }
+
+  static ClusterStore open(Cluster cluster, StoreConfig config) {
+    DefaultClusterStore s = new DefaultClusterStore(cluster, config);
+    try {
+      if (s.voter) {
+        s.startRaft();
+        s.registration = cluster.serve(s.endpoint, (from, bytes) -> s.serveRequest(bytes));
+      }
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void startRaft() {
+    String raftCluster = cluster.channel().getClusterName() + "." + config.storeName() + ".raft";
+    try {
+      JChannel ch = RaftStack.open(cluster.channel(), config, self, config.logDirectory().isPresent() ? null
+          : raftCluster + "-" + holderId);
+      RAFT r = ch.getProtocolStack().findProtocol(RAFT.class);
+      r.stateMachine(sm);
+      r.addRoleListener(this::onRoleChange);
+      this.channel = ch;
+      this.raft = r;
+      ch.connect(raftCluster);
+      scheduler.scheduleWithFixedDelay(this::mergeIfSplit, 500, 500, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new StoreException("could not start the raft node of '" + self + "' for store '" + config.storeName()
+          + "': " + e, e);
+    }
+  }
+
+  /*
+   * Voters started at the same moment can form separate raft views that MERGE3 would only join after its next
+   * probes (seconds). The cluster's own view tells us which voters are alive: while the raft view lacks one of
+   * them, ask MERGE3 to probe and check now.
+   */
+  private void mergeIfSplit() {
+    JChannel ch = channel;
+    View v = ch == null ? null : ch.getView();
+    if (v == null || closed.get()) {
+      return;
+    }
+    int inCluster = 0;
+    for (String voterName : config.voters()) {
+      if (cluster.view().contains(voterName)) {
+        inCluster++;
+      }
+    }
+    if (v.size() < inCluster) {
+      org.jgroups.protocols.MERGE3 merge = ch.getProtocolStack().findProtocol(org.jgroups.protocols.MERGE3.class);
+      if (merge != null) {
+        try {
+          merge.sendInfo();
+          merge.checkInconsistencies();
+        } catch (RuntimeException e) {
+          LOG.debug("merge check failed", e);
+        }
+      }
+    }
+  }
+
+  private void onRoleChange(Role role) {
+    if (role == Role.Leader) {
+      clockBase = sm.time();
+      clockBaseNanos = ticker.getAsLong();
+      LOG.debug("{} is the leader of store '{}' at store time {}", self, config.storeName(), clockBase);
+    } else {
+      for (CompletableFuture<byte[]> f : inFlight) {
+        f.completeExceptionally(new NoQuorumException("'" + self + "' lost the leadership of store '"
+            + config.storeName() + "' while the operation was in flight; it may or may not have been applied"));
+      }
+    }
+  }
+
+  private long stamp() {
+    return Math.max(sm.time(), clockBase + (ticker.getAsLong() - clockBaseNanos));
+  }
+
+  // ---- the voter's endpoint ------------------------------------------------------------------------------------
+
+  /** Answers a command sent by another member; runs on a messaging thread of the cluster. */
+  private byte[] serveRequest(byte[] bytes) {
+    try {
+      Codec.decodeCommand(bytes, 0, bytes.length);
+    } catch (IllegalArgumentException e) {
+      return Codec.encode(new Result(Status.BAD_COMMAND, 0, 0, e.getMessage(), null));
+    }
+    RAFT r = raft;
+    if (r == null || closed.get()) {
+      return Codec.encode(Result.of(Status.NOT_LEADER, 0));
+    }
+    if (!r.isLeader()) {
+      String leader = leaderName();
+      if (leader == null && !majorityReachable()) {
+        JChannel ch = channel;
+        return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' knows no leader; its raft view is "
+            + (ch == null ? null : ch.getView()), null));
+      }
+      return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leader, null));
+    }
+    try {
+      return propose(bytes).get(config.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return Codec.encode(Result.of(Status.TIMEOUT, 0));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Codec.encode(Result.of(Status.TIMEOUT, 0));
+    } catch (ExecutionException e) {
+      return Codec.encode(new Result(e.getCause() instanceof NoQuorumException ? Status.NO_QUORUM : Status.TIMEOUT,
+          0, 0, String.valueOf(e.getCause().getMessage()), null));
+    }
+  }
+
+  private CompletableFuture<byte[]> propose(byte[] command) {
+    byte[] copy = command.clone();
+    Codec.stamp(copy, stamp());
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    inFlight.add(f);
+    f.whenComplete((r, e) -> inFlight.remove(f));
+    try {
+      raft.setAsync(copy, 0, copy.length, null).whenComplete((r, e) -> {
+        if (e != null) {
+          f.completeExceptionally(new NoQuorumException("leader '" + self + "' could not commit: " + e, e));
+        } else {
+          f.complete(r);
+        }
+      });
+    } catch (RuntimeException e) {
+      f.completeExceptionally(new NoQuorumException("leader '" + self + "' could not propose: " + e, e));
+    }
+    if (!raft.isLeader()) {
+      f.completeExceptionally(new NoQuorumException("'" + self + "' is no longer the leader"));
+    }
+    return f;
+  }
+
+  // ---- the client side ------------------------------------------------------------------------------------------
+
+  CompletableFuture<Result> execute(Command command) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new StoreException("store '" + config.storeName() + "' is closed"));
+    }
+    long start = ticker.getAsLong();
+    long deadline = start + config.operationTimeout().toNanos();
+    byte[] bytes = Codec.encode(command);
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    attempt(bytes, deadline, result, 0);
+    return result.whenComplete((r, e) -> {
+      operations.increment();
+      latency.add(ticker.getAsLong() - start);
+      if (e != null) {
+        failures.increment();
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (c instanceof NoQuorumException) {
+          noQuorum.increment();
+        } else if (c instanceof StoreTimeoutException) {
+          timeouts.increment();
+        }
+      }
+    });
+  }
+
+  private void attempt(byte[] bytes, long deadline, CompletableFuture<Result> result, int n) {
+    if (result.isDone()) {
+      return;
+    }
+    long remaining = deadline - ticker.getAsLong();
+    if (closed.get()) {
+      result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+      return;
+    }
+    if (remaining <= 0) {
+      result.completeExceptionally(new StoreTimeoutException("no answer from store '" + config.storeName()
+          + "' within " + config.operationTimeout()));
+      return;
+    }
+    if (voter) {
+      RAFT r = raft;
+      if (r.isLeader()) {
+        propose(bytes).orTimeout(remaining, TimeUnit.NANOSECONDS).whenComplete((b, e) -> {
+          if (e == null) {
+            complete(result, Codec.decodeResult(b));
+          } else {
+            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            result.completeExceptionally(c instanceof TimeoutException ? timeout(c) : c);
+          }
+        });
+        return;
+      }
+      String leader = leaderName();
+      if (leader == null) {
+        if (!majorityReachable()) {
+          result.completeExceptionally(noQuorum());
+        } else {
+          retryLater(bytes, deadline, result, n + 1);
+        }
+        return;
+      }
+      Optional<Member> m = cluster.view().member(leader);
+      if (m.isEmpty()) {
+        retryLater(bytes, deadline, result, n + 1);
+        return;
+      }
+      remote(m.get(), bytes, deadline, result, n);
+      return;
+    }
+    Member target = pickVoter(n);
+    if (target == null) {
+      result.completeExceptionally(noQuorum());
+      return;
+    }
+    remote(target, bytes, deadline, result, n);
+  }
+
+  private Member pickVoter(int n) {
+    int present = 0;
+    for (String v : config.voters()) {
+      if (cluster.view().contains(v)) {
+        present++;
+      }
+    }
+    if (present < config.majority()) {
+      return null;
+    }
+    String hint = leaderHint;
+    if (hint != null) {
+      Optional<Member> m = cluster.view().member(hint);
+      if (m.isPresent()) {
+        return m.get();
+      }
+    }
+    for (int i = 0; i < config.voters().size(); i++) {
+      String v = config.voters().get((n + i) % config.voters().size());
+      Optional<Member> m = cluster.view().member(v);
+      if (m.isPresent()) {
+        return m.get();
+      }
+    }
+    return null;
+  }
+
+  private void remote(Member to, byte[] bytes, long deadline, CompletableFuture<Result> result, int n) {
+    long remaining = deadline - ticker.getAsLong();
+    RequestPolicy policy = RequestPolicy.defaults().withTimeout(Duration.ofNanos(Math.max(remaining, 1_000_000)))
+        .withCircuitBreaker(0, Duration.ofSeconds(1));
+    CompletableFuture<byte[]> f;
+    try {
+      f = cluster.request(to, endpoint, bytes, policy);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((b, e) -> {
+      if (e != null) {
+        // Transport failures (member gone, request timed out, no handler yet): the command may have reached a
+        // leader only if the request timed out, and then the deadline has passed too.
+        LOG.debug("store request to {} failed: {}", to.name(), e.toString());
+        leaderHint = null;
+        retryLater(bytes, deadline, result, n + 1);
+        return;
+      }
+      Result r;
+      try {
+        r = Codec.decodeResult(b);
+      } catch (IllegalArgumentException ex) {
+        result.completeExceptionally(new StoreException("malformed answer from '" + to.name() + "': " + ex, ex));
+        return;
+      }
+      switch (r.status()) {
+        case Status.NOT_LEADER -> {
+          leaderHint = r.text();
+          if (r.text() != null && !r.text().equals(to.name())) {
+            attempt(bytes, deadline, result, n + 1);
+          } else {
+            retryLater(bytes, deadline, result, n + 1);
+          }
+        }
+        case Status.NO_QUORUM -> result.completeExceptionally(r.text() == null ? noQuorum()
+            : new NoQuorumException("store '" + config.storeName() + "': " + r.text()));
+        case Status.TIMEOUT -> result.completeExceptionally(new StoreTimeoutException("leader '" + to.name()
+            + "' did not commit within " + config.operationTimeout() + "; the operation may have been applied"));
+        default -> {
+          leaderHint = to.name();
+          complete(result, r);
+        }
+      }
+    });
+  }
+
+  private void retryLater(byte[] bytes, long deadline, CompletableFuture<Result> result, int n) {
+    try {
+      scheduler.schedule(() -> attempt(bytes, deadline, result, n), RETRY_NANOS, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+    }
+  }
+
+  private void complete(CompletableFuture<Result> result, Result r) {
+    switch (r.status()) {
+      case Status.KEY_LIMIT -> result.completeExceptionally(new StoreLimitException("store '" + config.storeName()
+          + "' is full: maxKeys=" + r.version()));
+      case Status.BAD_COMMAND -> result.completeExceptionally(new StoreException("store refused the command: "
+          + r.text()));
+      default -> result.complete(r);
+    }
+  }
+
+  private NoQuorumException noQuorum() {
+    return new NoQuorumException("store '" + config.storeName() + "': this side of the cluster does not reach a "
+        + "majority (" + config.majority() + ") of the voters " + config.voters());
+  }
+
+  private StoreTimeoutException timeout(Throwable cause) {
+    return new StoreTimeoutException("store '" + config.storeName() + "' did not commit within "
+        + config.operationTimeout() + "; the operation may have been applied", cause);
+  }
+
+  String leaderName() {
+    RAFT r = raft;
+    Address a = r == null ? null : r.leader();
+    if (a == null) {
+      return null;
+    }
+    String name = NameCache.get(a);
+    return name != null ? name : a.toString();
+  }
+
+  /*
+   * Fail fast only when neither the raft view nor the cluster view holds a majority of the voters: right after a
+   * crash the survivors' raft views can be split for a moment while the cluster view (its own failure detector)
+   * still shows them together; then an election is coming and operations wait for it.
+   */
+  private boolean majorityReachable() {
+    if (raftMajorityInView()) {
+      return true;
+    }
+    int inCluster = 0;
+    for (String voterName : config.voters()) {
+      if (cluster.view().contains(voterName)) {
+        inCluster++;
+      }
+    }
+    return inCluster >= config.majority();
+  }
+
+  private boolean raftMajorityInView() {
+    JChannel ch = channel;
+    View v = ch == null ? null : ch.getView();
+    if (v == null) {
+      return false;
+    }
+    int present = 0;
+    for (Address a : v.getMembersRaw()) {
+      String name = NameCache.get(a);
+      if (config.voters().contains(name != null ? name : a.toString())) {
+        present++;
+      }
+    }
+    return present >= config.majority();
+  }
+
+  static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new StoreException(String.valueOf(c), c);
+    }
+  }
+
+  // ---- API ------------------------------------------------------------------------------------------------------
+
+  static String checkName(String what, String name) {
+    if (name == null) {
+      throw new NullPointerException(what);
+    }
+    int n = name.getBytes(StandardCharsets.UTF_8).length;
+    if (n < 1 || n > Codec.MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(what + " must be 1..256 UTF-8 bytes: " + n + " bytes");
+    }
+    return name;
+  }
+
+  private byte[] checkValue(byte[] value) {
+    if (value == null) {
+      throw new NullPointerException("value");
+    }
+    if (value.length > config.maxValueBytes()) {
+      throw new IllegalArgumentException("value must be at most maxValueBytes=" + config.maxValueBytes()
+          + " bytes: " + value.length);
+    }
+    return value.clone();
+  }
+
+  long checkTtl(Duration ttl) {
+    if (ttl == null) {
+      throw new NullPointerException("ttl");
+    }
+    if (ttl.compareTo(config.minTtl()) < 0 || ttl.compareTo(config.maxTtl()) > 0) {
+      throw new IllegalArgumentException("ttl must be in " + config.minTtl() + ".." + config.maxTtl() + ": " + ttl);
+    }
+    return ttl.toNanos();
+  }
+
+  static Command cmd(int op, String name, long a, long b, String holder, byte[] value) {
+    return new Command(op, 0, name, a, b, holder, value);
+  }
+
+  @Override
+  public Optional<Versioned> get(String key) {
+    return join(getAsync(key));
+  }
+
+  @Override
+  public CompletableFuture<Optional<Versioned>> getAsync(String key) {
+    return execute(cmd(Op.GET, checkName("key", key), 0, 0, null, null)).thenApply(r -> r.status() == Status.OK
+        ? Optional.of(new Versioned(r.value(), r.version())) : Optional.empty());
+  }
+
+  @Override
+  public long put(String key, byte[] value) {
+    return join(putAsync(key, value));
+  }
+
+  @Override
+  public CompletableFuture<Long> putAsync(String key, byte[] value) {
+    return execute(cmd(Op.PUT, checkName("key", key), 0, 0, null, checkValue(value))).thenApply(Result::version);
+  }
+
+  @Override
+  public CasResult compareAndSet(String key, long expectedVersion, byte[] value) {
+    return join(compareAndSetAsync(key, expectedVersion, value));
+  }
+
+  @Override
+  public CompletableFuture<CasResult> compareAndSetAsync(String key, long expectedVersion, byte[] value) {
+    if (expectedVersion < 0) {
+      throw new IllegalArgumentException("expectedVersion must be >= 0: " + expectedVersion);
+    }
+    return execute(cmd(Op.CAS, checkName("key", key), expectedVersion, 0, null, checkValue(value)))
+        .thenApply(r -> new CasResult(r.status() == Status.OK, r.version()));
+  }
+
+  @Override
+  public long delete(String key) {
+    return join(deleteAsync(key));
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteAsync(String key) {
+    return execute(cmd(Op.DELETE, checkName("key", key), -1, 0, null, null))
+        .thenApply(r -> r.status() == Status.OK ? r.version() : 0L);
+  }
+
+  @Override
+  public StoreCounter counter(String name) {
+    return new DefaultCounter(this, checkName("name", name));
+  }
+
+  @Override
+  public Optional<Lease> tryAcquire(String name, Duration ttl) {
+    return join(tryAcquireAsync(name, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Optional<Lease>> tryAcquireAsync(String name, Duration ttl) {
+    checkName("name", name);
+    long ttlNanos = checkTtl(ttl);
+    long start = ticker.getAsLong();
+    return execute(cmd(Op.LEASE_ACQUIRE, name, ttlNanos, 0, holderId, null)).thenApply(r -> {
+      if (r.status() != Status.OK) {
+        return Optional.empty();
+      }
+      return Optional.of(new DefaultLease(this, name, r.version(), start + ttlNanos - config.maxClockDrift().toNanos()));
+    });
+  }
+
+  @Override
+  public Lease acquire(String name, Duration ttl, Duration maxWait) {
+    checkName("name", name);
+    checkTtl(ttl);
+    if (maxWait == null || maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+    }
+    long end = ticker.getAsLong() + maxWait.toNanos();
+    while (true) {
+      Optional<Lease> lease = tryAcquire(name, ttl);
+      if (lease.isPresent()) {
+        return lease.get();
+      }
+      long left = end - ticker.getAsLong();
+      if (left <= 0) {
+        throw new StoreTimeoutException("lease '" + name + "' still held by another holder after " + maxWait);
+      }
+      try {
+        Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("interrupted while acquiring lease '" + name + "'", e);
+      }
+    }
+  }
+
+  @Override
+  public Optional<LeaseInfo> leaseInfo(String name) {
+    Result r = join(execute(cmd(Op.LEASE_GET, checkName("name", name), 0, 0, null, null)));
+    return r.status() == Status.OK ? Optional.of(new LeaseInfo(r.text(), r.version(), Duration.ofNanos(r.number())))
+        : Optional.empty();
+  }
+
+  @Override
+  public String holderId() {
+    return holderId;
+  }
+
+  @Override
+  public boolean hasQuorum() {
+    if (closed.get()) {
+      return false;
+    }
+    if (voter) {
+      return leaderName() != null && raftMajorityInView();
+    }
+    return pickVoter(0) != null;
+  }
+
+  @Override
+  public boolean awaitQuorum(Duration maxWait) {
+    if (maxWait == null || maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+    }
+    long end = ticker.getAsLong() + maxWait.toNanos();
+    while (!hasQuorum()) {
+      if (closed.get() || ticker.getAsLong() - end >= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean isVoter() {
+    return voter;
+  }
+
+  @Override
+  public Optional<String> leader() {
+    return Optional.ofNullable(leaderName());
+  }
+
+  @Override
+  public StoreStats stats() {
+    RAFT r = raft;
+    return new StoreStats(operations.sum(), failures.sum(), noQuorum.sum(), timeouts.sum(), latency.sum(),
+        r != null && r.isLeader(), r == null ? 0 : r.currentTerm(), r == null ? 0 : r.commitIndex(),
+        r == null ? 0 : r.logSize(), hasQuorum());
+  }
+
+  @Override
+  public StoreConfig config() {
+    return config;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  LongSupplier ticker() {
+    return ticker;
+  }
+
+  /** Returns the raft channel of a voter, for tests that inject faults. */
+  JChannel raftChannel() {
+    return channel;
+  }
+
+  StoreStateMachine stateMachine() {
+    return sm;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Registration reg = registration;
+    if (reg != null) {
+      try {
+        reg.close();
+      } catch (RuntimeException e) {
+        LOG.debug("could not unregister the store endpoint", e);
+      }
+    }
+    JChannel ch = channel;
+    if (ch != null) {
+      String logName = raft.logName();
+      ch.close();
+      if (config.logDirectory().isEmpty() && logName != null) {
+        InMemoryLog.logs.remove(logName);
+      }
+    }
+    for (CompletableFuture<byte[]> f : inFlight) {
+      f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
+    }
+    scheduler.shutdownNow();
+  }
+
+  /** Stops the raft node abruptly, as a crash would: no leave, no goodbye. For fault tests. */
+  void crash() {
+    JChannel ch = channel;
+    if (ch != null) {
+      try {
+        org.jgroups.util.Util.shutdown(ch);
+      } catch (Exception e) {
+        LOG.debug("abrupt shutdown failed", e);
+      }
+    }
+    close();
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterStore[" + config.storeName() + "/" + self + (voter ? ", voter" : "") + "]";
+  }
+}

@@ -1,0 +1,285 @@
+package io.dstk.store.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary formats of the store, version 1: commands (what is replicated in the log), results (what the state
+ * machine answers) and the primitives of the snapshot. Big-endian; strings are a u16 length and UTF-8 bytes, byte
+ * arrays an i32 length ({@code -1} = absent) and the bytes. Every decoded length is checked against a cap before
+ * anything is allocated. See docs/toolkit-store.md for the layout of each message.
+ */
+public final class Codec {
+  /** Format version written first in every command, result and snapshot. */
+  public static final int VERSION = 1;
+  /** Largest key, counter or lease name in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 256;
+  /** Largest holder id in UTF-8 bytes. */
+  public static final int MAX_HOLDER_BYTES = 256;
+  /** Hard cap on a value, whatever the configuration says. */
+  public static final int MAX_VALUE_BYTES = 1 << 20;
+  /** Byte offset of the leader's time stamp in an encoded command. */
+  public static final int STAMP_OFFSET = 2;
+
+  private Codec() {}
+
+  /** Operation codes of commands. */
+  public static final class Op {
+    public static final int GET = 1;
+    public static final int PUT = 2;
+    public static final int CAS = 3;
+    public static final int DELETE = 4;
+    public static final int COUNTER_GET = 10;
+    public static final int COUNTER_ADD = 11;
+    public static final int COUNTER_CAS = 12;
+    public static final int LEASE_ACQUIRE = 20;
+    public static final int LEASE_RENEW = 21;
+    public static final int LEASE_RELEASE = 22;
+    public static final int LEASE_GET = 23;
+
+    private Op() {}
+  }
+
+  /** Status codes of results. */
+  public static final class Status {
+    public static final int OK = 0;
+    public static final int VERSION_MISMATCH = 1;
+    public static final int NOT_FOUND = 2;
+    public static final int LEASE_HELD = 3;
+    public static final int LEASE_LOST = 4;
+    public static final int KEY_LIMIT = 5;
+    public static final int BAD_COMMAND = 6;
+    /** Transport-level answers of a voter that could not run the command (never produced by the state machine). */
+    public static final int NO_QUORUM = 20;
+    public static final int TIMEOUT = 21;
+    public static final int NOT_LEADER = 22;
+
+    private Status() {}
+  }
+
+  /**
+   * A decoded command.
+   *
+   * @param op the operation code
+   * @param stamp the leader's time stamp in store nanoseconds (0 until the leader stamps it)
+   * @param name the key, counter or lease name
+   * @param a first numeric argument (expected version, delta, expected value, TTL nanos, epoch)
+   * @param b second numeric argument (new counter value, TTL nanos on renew)
+   * @param holder the lease holder id, or null
+   * @param value the value, or null
+   */
+  public record Command(int op, long stamp, String name, long a, long b, String holder, byte[] value) {}
+
+  /**
+   * A decoded result.
+   *
+   * @param status the status code
+   * @param version a version, counter value or epoch
+   * @param number a second number (lease expiry in store nanos, remaining nanos)
+   * @param text a holder id or message, or null
+   * @param value a value, or null
+   */
+  public record Result(int status, long version, long number, String text, byte[] value) {
+    /**
+     * Creates a result with only a status and a number.
+     *
+     * @param status the status
+     * @param version the number
+     * @return the result
+     */
+    public static Result of(int status, long version) {
+      return new Result(status, version, 0, null, null);
+    }
+  }
+
+  /*
+   * Command v1: u8 version, u8 op, i64 stamp, string name, i64 a, i64 b, string? holder (u8 present + string),
+   * bytes value (i32 length, -1 = none). Result v1: u8 version, u8 status, i64 version, i64 number,
+   * string? text, bytes value.
+   */
+
+  /**
+   * Encodes a command.
+   *
+   * @param c the command
+   * @return its bytes
+   */
+  public static byte[] encode(Command c) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + (c.value() == null ? 0 : c.value().length));
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeByte(c.op());
+      out.writeLong(c.stamp());
+      writeString(out, c.name());
+      out.writeLong(c.a());
+      out.writeLong(c.b());
+      writeOptionalString(out, c.holder());
+      writeBytes(out, c.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Decodes a command.
+   *
+   * @param buf the buffer
+   * @param off the offset
+   * @param len the length
+   * @return the command
+   * @throws IllegalArgumentException if the bytes are malformed or of another version
+   */
+  public static Command decodeCommand(byte[] buf, int off, int len) {
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(buf, off, len));
+      checkVersion(in.readUnsignedByte(), "command");
+      int op = in.readUnsignedByte();
+      long stamp = in.readLong();
+      String name = readString(in, MAX_NAME_BYTES);
+      long a = in.readLong();
+      long b = in.readLong();
+      String holder = readOptionalString(in, MAX_HOLDER_BYTES);
+      byte[] value = readBytes(in, MAX_VALUE_BYTES);
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("command has " + in.available() + " trailing bytes");
+      }
+      return new Command(op, stamp, name, a, b, holder, value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated command (" + len + " bytes)", e);
+    }
+  }
+
+  /**
+   * Writes the leader's stamp into an encoded command.
+   *
+   * @param command the encoded command, modified in place
+   * @param stamp the stamp
+   */
+  public static void stamp(byte[] command, long stamp) {
+    ByteBuffer.wrap(command).putLong(STAMP_OFFSET, stamp);
+  }
+
+  /**
+   * Encodes a result.
+   *
+   * @param r the result
+   * @return its bytes
+   */
+  public static byte[] encode(Result r) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + (r.value() == null ? 0 : r.value().length));
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeByte(r.status());
+      out.writeLong(r.version());
+      out.writeLong(r.number());
+      writeOptionalString(out, r.text());
+      writeBytes(out, r.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Decodes a result.
+   *
+   * @param buf the bytes
+   * @return the result
+   * @throws IllegalArgumentException if the bytes are malformed or of another version
+   */
+  public static Result decodeResult(byte[] buf) {
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(buf));
+      checkVersion(in.readUnsignedByte(), "result");
+      int status = in.readUnsignedByte();
+      long version = in.readLong();
+      long number = in.readLong();
+      String text = readOptionalString(in, 4096);
+      byte[] value = readBytes(in, MAX_VALUE_BYTES);
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("result has " + in.available() + " trailing bytes");
+      }
+      return new Result(status, version, number, text, value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated result (" + buf.length + " bytes)", e);
+    }
+  }
+
+  static void checkVersion(int v, String what) {
+    if (v != VERSION) {
+      throw new IllegalArgumentException(what + " format version " + v + " is not supported (expected " + VERSION
+          + ")");
+    }
+  }
+
+  static void writeString(DataOutput out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > 0xFFFF) {
+      throw new IllegalArgumentException("string longer than 65535 bytes: " + b.length);
+    }
+    out.writeShort(b.length);
+    out.write(b);
+  }
+
+  static String readString(DataInput in, int max) throws IOException {
+    int n = in.readUnsignedShort();
+    if (n > max) {
+      throw new IllegalArgumentException("string length " + n + " exceeds cap " + max);
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("string is not valid UTF-8", e);
+    }
+  }
+
+  static void writeOptionalString(DataOutput out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      writeString(out, s);
+    }
+  }
+
+  static String readOptionalString(DataInput in, int max) throws IOException {
+    int present = in.readUnsignedByte();
+    if (present > 1) {
+      throw new IllegalArgumentException("presence flag must be 0 or 1: " + present);
+    }
+    return present == 1 ? readString(in, max) : null;
+  }
+
+  static void writeBytes(DataOutput out, byte[] b) throws IOException {
+    if (b == null) {
+      out.writeInt(-1);
+    } else {
+      out.writeInt(b.length);
+      out.write(b);
+    }
+  }
+
+  static byte[] readBytes(DataInput in, int max) throws IOException {
+    int n = in.readInt();
+    if (n == -1) {
+      return null;
+    }
+    if (n < 0 || n > max) {
+      throw new IllegalArgumentException("byte array length " + n + " outside 0.." + max);
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return b;
+  }
+}

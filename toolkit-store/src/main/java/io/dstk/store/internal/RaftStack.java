@@ -1,0 +1,125 @@
+package io.dstk.store.internal;
+
+import io.dstk.store.StoreConfig;
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.TP;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.stack.Protocol;
+import org.jgroups.stack.ProtocolStack;
+
+/**
+ * Builds the raft channel of a voter: TCP on the cluster's bind address, TCPPING over the store's port range (or its
+ * seeds), the cluster's merge and failure-detection timings, and RAFT + ELECTION2 with the voters as members. No
+ * REDIRECT or CLIENT: commands reach the leader over the cluster's own messaging, so the leader can stamp them.
+ */
+public final class RaftStack {
+  private RaftStack() {}
+
+  /**
+   * Creates (does not connect) the raft channel.
+   *
+   * @param cluster the cluster's channel, whose settings are copied
+   * @param config the store configuration
+   * @param raftId this voter's node name
+   * @param memoryLogPrefix a unique log name for the in-memory log, or null for the on-disk log
+   * @return the channel, named after the node
+   * @throws Exception if the stack cannot be created
+   */
+  public static JChannel open(JChannel cluster, StoreConfig config, String raftId, String memoryLogPrefix)
+      throws Exception {
+    String xml = xml(cluster.getProtocolStack(), config, raftId, memoryLogPrefix);
+    JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    ch.name(raftId);
+    return ch;
+  }
+
+  static String xml(ProtocolStack clusterStack, StoreConfig c, String raftId, String memoryLogPrefix)
+      throws Exception {
+    TP tp = clusterStack.getTransport();
+    Object bindValue = tp.getValue("bind_addr");
+    String bind = bindValue instanceof InetAddress a ? a.getHostAddress() : "127.0.0.1";
+    int clusterPort = value(tp, "bind_port", 7800);
+    int clusterRange = value(tp, "port_range", 19) + 1;
+    int base = c.basePort() != 0 ? c.basePort() : clusterPort + 200;
+    int range = c.portRange() != 0 ? c.portRange() : Math.max(1, clusterRange);
+
+    MERGE3 merge = clusterStack.findProtocol(MERGE3.class);
+    FD_ALL3 fd = clusterStack.findProtocol(FD_ALL3.class);
+    VERIFY_SUSPECT2 verify = clusterStack.findProtocol(VERIFY_SUSPECT2.class);
+
+    StringBuilder x = new StringBuilder("<config xmlns=\"urn:org:jgroups\">\n");
+    x.append("  <TCP ").append(attr("bind_addr", bind)).append(' ')
+        .append(attr("bind_port", Integer.toString(base))).append(' ')
+        .append(attr("port_range", Integer.toString(range - 1))).append(' ')
+        .append("diag.enabled=\"false\" tcp_nodelay=\"true\" sock_conn_timeout=\"300\" ")
+        .append("thread_pool.min_threads=\"0\" thread_pool.max_threads=\"20\" thread_pool.keep_alive_time=\"30000\" ")
+        .append("use_virtual_threads=\"false\"/>\n");
+    List<String> hosts = new ArrayList<>();
+    if (c.seeds().isEmpty()) {
+      hosts.add(bind + "[" + base + "]");
+      x.append("  <TCPPING ").append(attr("initial_hosts", String.join(",", hosts))).append(' ')
+          .append(attr("port_range", Integer.toString(range - 1))).append("/>\n");
+    } else {
+      for (String seed : c.seeds()) {
+        int colon = seed.lastIndexOf(':');
+        hosts.add(seed.substring(0, colon) + "[" + seed.substring(colon + 1) + "]");
+      }
+      x.append("  <TCPPING ").append(attr("initial_hosts", String.join(",", hosts)))
+          .append(" port_range=\"0\"/>\n");
+    }
+    x.append("  <MERGE3 ")
+        .append(attr("min_interval", Long.toString(merge != null ? merge.getMinInterval() : 1000))).append(' ')
+        .append(attr("max_interval", Long.toString(merge != null ? merge.getMaxInterval() : 3000))).append(' ')
+        .append(attr("check_interval", Long.toString(merge != null ? merge.getCheckInterval() : 4000)))
+        .append("/>\n");
+    x.append("  <FD_SOCK2 ").append(attr("bind_addr", bind)).append("/>\n");
+    x.append("  <FD_ALL3 ").append(attr("timeout", Long.toString(fd != null ? fd.getTimeout() : 4000))).append(' ')
+        .append(attr("interval", Long.toString(fd != null ? fd.getInterval() : 1000))).append("/>\n");
+    x.append("  <VERIFY_SUSPECT2 ").append(attr("timeout", Long.toString(verify != null ? verify.getTimeout() : 500)))
+        .append("/>\n");
+    x.append("  <BARRIER/>\n");
+    x.append("  <pbcast.NAKACK2 use_mcast_xmit=\"false\"/>\n");
+    x.append("  <UNICAST3/>\n");
+    x.append("  <pbcast.STABLE desired_avg_gossip=\"50000\" max_bytes=\"4000000\"/>\n");
+    x.append("  <raft.NO_DUPES/>\n");
+    x.append("  <pbcast.GMS print_local_addr=\"false\" join_timeout=\"500\" leave_timeout=\"1000\"/>\n");
+    x.append("  <UFC max_credits=\"2000000\" min_threshold=\"0.4\"/>\n");
+    x.append("  <MFC max_credits=\"2000000\" min_threshold=\"0.4\"/>\n");
+    x.append("  <FRAG4 frag_size=\"60000\"/>\n");
+    x.append("  <raft.ELECTION2 ").append(attr("vote_timeout", Long.toString(c.voteTimeout().toMillis())))
+        .append("/>\n");
+    x.append("  <raft.RAFT ").append(attr("members", String.join(",", c.voters()))).append(' ')
+        .append(attr("raft_id", raftId)).append(' ')
+        .append(attr("max_log_size", Long.toString(c.maxLogBytes()))).append(' ')
+        .append(attr("resend_interval", "200")).append(' ');
+    if (memoryLogPrefix == null) {
+      Files.createDirectories(c.logDirectory().orElseThrow());
+      x.append(attr("log_class", "org.jgroups.protocols.raft.FileBasedLog")).append(' ')
+          .append(attr("log_dir", c.logDirectory().orElseThrow().toAbsolutePath().toString())).append(' ')
+          .append(attr("log_prefix", c.storeName() + "-" + raftId)).append(' ')
+          .append(attr("log_use_fsync", Boolean.toString(c.logFsync())));
+    } else {
+      x.append(attr("log_class", "org.jgroups.protocols.raft.InMemoryLog")).append(' ')
+          .append(attr("log_prefix", memoryLogPrefix));
+    }
+    x.append("/>\n");
+    return x.append("</config>\n").toString();
+  }
+
+  private static int value(Protocol p, String name, int dflt) {
+    Object v = p.getValue(name);
+    return v instanceof Integer i ? i : dflt;
+  }
+
+  private static String attr(String name, String value) {
+    return name + "=\"" + value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") + "\"";
+  }
+}

@@ -1,0 +1,71 @@
+package io.dstk.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClusterStoreTest {
+  private static StoreKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit = StoreKit.start(4);
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.close();
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void putOnOneMember_everyMemberReadsItWithItsVersion() {
+    long v = kit.store("node-2").put("basic.k", b("v1"));
+    for (ClusterStore s : kit.stores()) {
+      assertThat(s.get("basic.k")).hasValueSatisfying(x -> {
+        assertThat(x.version()).isEqualTo(v);
+        assertThat(new String(x.value(), StandardCharsets.UTF_8)).isEqualTo("v1");
+      });
+    }
+  }
+
+  @Test
+  void asyncVariants_completeWithTheSameResultsAsTheBlockingOnes() throws Exception {
+    ClusterStore s = kit.store("node-3");
+    long v = s.putAsync("async.k", b("a")).get(10, TimeUnit.SECONDS);
+    assertThat(s.getAsync("async.k").get(10, TimeUnit.SECONDS)).hasValueSatisfying(x ->
+        assertThat(x.version()).isEqualTo(v));
+    CasResult stale = s.compareAndSetAsync("async.k", v - 1, b("b")).get(10, TimeUnit.SECONDS);
+    assertThat(stale).isEqualTo(new CasResult(false, v));
+    CasResult ok = s.compareAndSetAsync("async.k", v, b("b")).get(10, TimeUnit.SECONDS);
+    assertThat(ok.success()).isTrue();
+    assertThat(ok.version()).isGreaterThan(v);
+    assertThat(s.counter("async.c").addAndGetAsync(3).get(10, TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(s.counter("async.c").compareAndSetAsync(3, 10).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(s.counter("async.c").getAsync().get(10, TimeUnit.SECONDS)).isEqualTo(10);
+    Lease lease = s.tryAcquireAsync("async.l", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).orElseThrow();
+    lease.renewAsync(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+    assertThat(lease.remaining()).isPositive();
+    lease.release();
+    assertThat(s.deleteAsync("async.k").get(10, TimeUnit.SECONDS)).isGreaterThan(ok.version());
+    assertThat(s.get("async.k")).isEmpty();
+  }
+
+  @Test
+  void nonVoterUsesTheStoreThroughAVoter() {
+    ClusterStore outsider = kit.store("node-4");
+    assertThat(outsider.isVoter()).isFalse();
+    long v = outsider.put("nv.k", b("x"));
+    assertThat(outsider.compareAndSet("nv.k", v, b("y")).success()).isTrue();
+    assertThat(outsider.counter("nv.c").addAndGet(5)).isEqualTo(5);
+    assertThat(outsider.hasQuorum()).isTrue();
+  }
+}

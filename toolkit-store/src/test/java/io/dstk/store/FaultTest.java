@@ -1,0 +1,128 @@
+package io.dstk.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jgroups.protocols.raft.RAFT;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leader crash, minority partitions, heal and restart, one trial each; {@link ChaosTest} repeats them. */
+class FaultTest {
+
+  static long failoverMillis(StoreKit kit) {
+    String leader = kit.awaitLeader();
+    String clientName = kit.cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+    ClusterStore client = kit.store(clientName);
+    client.counter("failover").addAndGet(1);
+    long t0 = System.nanoTime();
+    kit.kill(leader);
+    // Operations resume: the first write after the crash succeeds within the bound.
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+        .until(() -> client.counter("failover").addAndGet(1) > 0);
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  @Test
+  void leaderCrash_operationsResumeWithinFailureDetectionPlusElectionPlusOneSecond() {
+    try (StoreKit kit = StoreKit.start(3)) {
+      long ms = failoverMillis(kit);
+      // Crash detection (closed socket + VERIFY_SUSPECT2 ~0.5-1 s in the test kit) + one voting round (0.6 s) + 1 s.
+      assertThat(ms).isLessThan(4_000);
+      assertThat(kit.awaitLeader()).isNotNull();
+    }
+  }
+
+  @Test
+  void minorityPartition_failsFastWithoutQuorum_andSeesTheMajoritysStateAfterHeal() {
+    partitionTrial();
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void repeatedMinorityPartitions() {
+    partitionTrial();
+  }
+
+  static void partitionTrial() {
+    try (StoreKit kit = StoreKit.start(4)) {
+      String leader = kit.awaitLeader();
+      // Put the leader and the non-voter in the minority: the leader must step down, the majority elects anew.
+      List<String> minority = List.of(leader, "node-4");
+      List<String> majority = new ArrayList<>(StoreKit.VOTERS);
+      majority.remove(leader);
+      kit.store("node-1").put("p.k", "before".getBytes(StandardCharsets.UTF_8));
+      kit.partition(minority, majority);
+      kit.cluster.awaitViews(minority, majority);
+
+      ClusterStore minorityVoter = kit.store(leader);
+      ClusterStore minorityMember = kit.store("node-4");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !minorityVoter.hasQuorum() && !minorityMember.hasQuorum());
+      for (ClusterStore s : List.of(minorityVoter, minorityMember)) {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> s.put("p.k", "minority".getBytes(StandardCharsets.UTF_8)))
+            .isInstanceOf(NoQuorumException.class);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(500);
+      }
+
+      ClusterStore majoritySide = kit.store(majority.get(0));
+      long v = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> majoritySide.put("p.k", "majority".getBytes(StandardCharsets.UTF_8)), x -> x > 0);
+
+      kit.heal();
+      kit.cluster.awaitViews(kit.cluster.names());
+      for (ClusterStore s : List.of(minorityVoter, minorityMember)) {
+        Versioned read = await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> s.get("p.k").get(),
+            x -> x != null);
+        assertThat(read.version()).isEqualTo(v);
+        assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo("majority");
+      }
+    }
+  }
+
+  @Test
+  void restartedVoterWithDiskLog_recoversItsStateAndCatchesUp(@TempDir Path dir) {
+    try (StoreKit kit = StoreKit.start(3, b -> b.logDirectory(dir).logFsync(false).maxLogBytes(8192))) {
+      for (int i = 0; i < 200; i++) {
+        kit.store("node-1").counter("r.c").addAndGet(1);
+      }
+      String victim = StoreKit.VOTERS.stream().filter(n -> !n.equals(kit.awaitLeader())).findFirst().orElseThrow();
+      kit.kill(victim);
+      for (int i = 0; i < 50; i++) {
+        kit.store(kit.awaitLeader()).counter("r.c").addAndGet(1);
+      }
+      // The log is bounded: the leader has snapshotted and truncated it.
+      DefaultClusterStore leaderStore = (DefaultClusterStore) kit.store(kit.awaitLeader());
+      RAFT raft = leaderStore.raftChannel().getProtocolStack().findProtocol(RAFT.class);
+      assertThat(raft.numSnapshots()).isPositive();
+      ClusterStore restarted = kit.join(victim);
+      // Its own log brings it back to at least what it had; the leader's log (or snapshot) brings the rest.
+      DefaultClusterStore d = (DefaultClusterStore) restarted;
+      await().atMost(Duration.ofSeconds(20)).until(() -> d.stateMachine().size() > 0);
+      assertThat(restarted.counter("r.c").get()).isEqualTo(250);
+      kit.awaitLeader();
+    }
+  }
+
+  @Tag("chaos")
+  @Test
+  void repeatedLeaderCrashes() {
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      try (StoreKit kit = StoreKit.start(3)) {
+        times.add(failoverMillis(kit));
+      }
+    }
+    times.sort(null);
+    System.out.println("store fail-over ms (sorted, 10 trials): " + times + ", median " + times.get(5));
+    assertThat(times.get(9)).isLessThan(4_000);
+  }
+}
