@@ -41,7 +41,8 @@ public interface IdGenerator {
     /**
      * Returns {@code count} new ids in increasing order, reserving as many as the current tick has left in one
      * atomic step (a block larger than that takes one step per tick and may wait for the next ticks). Same
-     * guarantees and exceptions as {@link #nextId()}.
+     * guarantees and exceptions as {@link #nextId()}. If a call throws after part of the block was reserved, that
+     * part is discarded: those ids are never issued.
      *
      * @param count how many ids, at least 1
      * @return a new array of {@code count} ids
