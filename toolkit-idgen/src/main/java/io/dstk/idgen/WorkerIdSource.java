@@ -111,7 +111,7 @@ public interface WorkerIdSource {
      * over the old one). At start the generator only issues ids after the recorded mark, so a process
      * restarted with a clock that went back does not reuse ids: it waits or fails as its {@link ClockSafety}
      * says. Larger {@code reserveAhead}: fewer writes (one per {@code reserveAhead} of issuing), longer waits
-     * after a quick restart. The format (versioned, checksummed text) is in {@code docs/toolkit-idgen.md}. A file
+     * after a quick restart. The format (versioned, checksummed text) is in {@code docs/idgen.md}. A file
      * that exists but is not valid, or was written for another node id, makes {@code acquire} throw
      * {@link HighWaterFileException}; it is never silently ignored. One file per generator: two generators
      * sharing a file (or a node id) is a configuration error this cannot detect.
