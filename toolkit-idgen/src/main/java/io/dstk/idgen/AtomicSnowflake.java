@@ -91,16 +91,26 @@ final class AtomicSnowflake implements SnowflakeGenerator {
     @Override
     public long nextId() {
         long now = nowTick();
-        long s = state.get();
-        long last = s >>> seqBits;
-        if (now > last) {
-            if (now <= grantedTick && state.compareAndSet(s, now << seqBits)) {
-                completed.getAndAdd((s & seqMask) + 1);
-                return (now << tsShift) | placedNode;
+        for (;;) {
+            long s = state.get();
+            long last = s >>> seqBits;
+            if (now > last) {
+                if (now > grantedTick) {
+                    break;
+                }
+                if (state.compareAndSet(s, now << seqBits)) {
+                    completed.getAndAdd((s & seqMask) + 1);
+                    return (now << tsShift) | placedNode;
+                }
+            } else if (now == last && (s & seqMask) != seqMask && now <= grantedTick) {
+                if (state.compareAndSet(s, s + 1)) {
+                    return (now << tsShift) | (((s & seqMask) + 1) << seqShift) | placedNode;
+                }
+            } else {
+                break;
             }
-        } else if (now == last && (s & seqMask) != seqMask && now <= grantedTick
-                && state.compareAndSet(s, s + 1)) {
-            return (now << tsShift) | (((s & seqMask) + 1) << seqShift) | placedNode;
+            // Lost a race: retry with the same clock reading, which is still a valid lower bound of the time.
+            Thread.onSpinWait();
         }
         long next = reserve(1, null, 0);
         return compose(next >>> seqBits, next & seqMask);
