@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SnowflakeGeneratorTest {
     private static final long NOW = Instant.parse("2026-06-01T12:00:00Z").toEpochMilli();
 
@@ -228,5 +228,38 @@ class SnowflakeGeneratorTest {
 
         assertThat(id.timestamp()).isEqualTo(Instant.ofEpochMilli(NOW));
         assertThat(id.nodeFields()).containsEntry("machine", 0xBEEFL);
+    }
+
+    @Test
+    void reGrantedWorkerIdStartsAfterThePreviousHoldersLastTimestamp() {
+        // What a leasing source does when it hands a node id to a new holder: issuedUpToMillis covers the
+        // previous holder's expiry plus its maximum lead. The new holder's clock is behind that.
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        long previousHolderUpTo = NOW + 40;
+        WorkerIdSource regranted = layout -> new WorkerIdLease() {
+            @Override
+            public long nodeId() {
+                return 11;
+            }
+
+            @Override
+            public long issuedUpToMillis() {
+                return previousHolderUpTo;
+            }
+
+            @Override
+            public long extend(long wantedMillis) {
+                return Long.MAX_VALUE;
+            }
+        };
+        SnowflakeGenerator gen = IdGenerator.snowflake(SnowflakeLayout.twitter()).workerIds(regranted).clock(clock)
+                .clockSafety(ClockSafety.waitThenFail(Duration.ofMillis(10))).build();
+
+        assertThatThrownBy(gen::nextId).isInstanceOf(ClockMovedBackwardsException.class);
+        // At the previous holder's last millisecond the generator waits for the next one.
+        clock.set(previousHolderUpTo);
+        clock.stepPerRead(1);
+        long millis = SnowflakeLayout.twitter().decode(gen.nextId()).timestamp().toEpochMilli();
+        assertThat(millis).isGreaterThan(previousHolderUpTo).isLessThan(clock.millis());
     }
 }
