@@ -11,8 +11,9 @@ import java.util.Objects;
  * below the logical clock (so never a duplicate or a smaller id), and it lets the logical clock lead the wall
  * clock by at most {@link #maxLead()}. When an id would need a larger lead, the generator waits for the wall
  * clock to catch up if that takes at most {@link #maxWait()}, and otherwise throws
- * {@link ClockMovedBackwardsException} without issuing an id. Waiting for the next tick when a tick's sequence
- * is used up is always allowed, whatever {@code maxWait} says.
+ * {@link ClockMovedBackwardsException} without issuing an id. A wait of at most one tick (the next tick, when
+ * the current one's sequence is used up or the clock is one tick short) is always allowed, whatever
+ * {@code maxWait} says.
  *
  * <ul>
  *   <li>{@link #waitThenFail(Duration)} (lead 0): ids always carry the wall-clock time; after a backward step
