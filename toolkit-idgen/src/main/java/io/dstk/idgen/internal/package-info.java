@@ -1,0 +1,4 @@
+/**
+ * Internals of toolkit-idgen: not an API, may change in any release.
+ */
+package io.dstk.idgen.internal;
