@@ -87,7 +87,7 @@ class HighWaterFileTest {
         generator(file, clock, ClockSafety.defaults()).nextId();
 
         String text = Files.readString(file);
-        // Version 1 as documented in docs/toolkit-idgen.md
+        // Version 1 as documented in docs/idgen.md
         assertThat(text).matches("dstk-idgen-high-water 1\nnode-id 7\nissued-up-to-millis " + (NOW + 100)
                 + "\ncrc32 [0-9a-f]{8}\n");
     }

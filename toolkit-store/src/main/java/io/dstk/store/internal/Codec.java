@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * The binary formats of the store, version 1: commands (what is replicated in the log), results (what the state
  * machine answers) and the primitives of the snapshot. Big-endian; strings are a u16 length and UTF-8 bytes, byte
  * arrays an i32 length ({@code -1} = absent) and the bytes. Every decoded length is checked against a cap before
- * anything is allocated. See docs/toolkit-store.md for the layout of each message.
+ * anything is allocated. See docs/store.md for the layout of each message.
  */
 public final class Codec {
   /** Format version written first in every command, result and snapshot. */

@@ -20,7 +20,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Golden vectors of the documented v1 formats (docs/toolkit-store.md), round trips and malformed input. */
+/** Golden vectors of the documented v1 formats (docs/store.md), round trips and malformed input. */
 class FormatTest {
   private static final HexFormat HEX = HexFormat.of();
 
