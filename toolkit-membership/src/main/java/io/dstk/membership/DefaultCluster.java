@@ -849,6 +849,11 @@ final class DefaultCluster implements Cluster, Receiver {
     shutdown();
   }
 
+  /** Whether every member acknowledged this member's leave before {@link #close()} stopped waiting (tests). */
+  boolean leaveAcknowledged() {
+    return leaveAcked.getCount() == 0;
+  }
+
   private void shutdown() {
     closed.set(true);
     channel.close();

@@ -70,7 +70,8 @@ class FaultTest {
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> s.put("p.k", "minority".getBytes(StandardCharsets.UTF_8)))
             .isInstanceOf(NoQuorumException.class);
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(500);
+        // Fails before the 5 s operation timeout could have run out: it did not wait for a leader.
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_500);
       }
 
       ClusterStore majoritySide = kit.store(majority.get(0));
