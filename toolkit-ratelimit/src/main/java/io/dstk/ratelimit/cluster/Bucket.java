@@ -6,6 +6,7 @@ final class Bucket {
     private double ratePerNano;
     private double tokens;
     private long last;
+    long lastUsed;
     boolean removed;
 
     Bucket(double capacity, double ratePerNano, long now, boolean full) {
@@ -13,6 +14,7 @@ final class Bucket {
         this.ratePerNano = ratePerNano;
         this.tokens = full ? capacity : 0;
         this.last = now;
+        this.lastUsed = now;
     }
 
     private void refill(long now) {
@@ -33,6 +35,7 @@ final class Bucket {
     /** Takes up to {@code want} whole tokens; returns how many were taken. */
     synchronized long takeUpTo(long want, long now) {
         refill(now);
+        lastUsed = now;
         long granted = Math.min(want, (long) Math.floor(tokens));
         tokens -= granted;
         return granted;
@@ -40,6 +43,7 @@ final class Bucket {
 
     synchronized boolean tryTake(long n, long now) {
         refill(now);
+        lastUsed = now;
         if (tokens >= n) {
             tokens -= n;
             return true;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * <p>Defaults: {@link ClusterRateLimiter.Strategy#LEASED_TOKENS}, capacity = limit, lease TTL 1 s, max batch
  * {@code max(1, capacity / 10)}, {@link ClusterRateLimiter.OwnerUnreachable#LOCAL_FALLBACK}, lease requests with
  * a 200 ms timeout, one attempt, view-checked, circuit breaker opening after 3 consecutive timeouts for 1 s, no
- * expected member count (no partition scaling), {@link Ticker#system()}. Not thread safe.
+ * expected member count (no partition scaling), 100 000 keys, {@link Ticker#system()}. Not thread safe.
  */
 public final class ClusterRateLimiterBuilder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -30,6 +30,7 @@ public final class ClusterRateLimiterBuilder {
     RequestPolicy requestPolicy = RequestPolicy.defaults().withTimeout(Duration.ofMillis(200)).withViewCheck(true)
             .withCircuitBreaker(3, Duration.ofSeconds(1));
     int expectedMembers;
+    int maxKeys = 100_000;
     Ticker ticker = Ticker.system();
 
     ClusterRateLimiterBuilder(Cluster cluster, String name, long limit, Duration period) {
@@ -151,6 +152,23 @@ public final class ClusterRateLimiterBuilder {
             throw new IllegalArgumentException("expectedMembers must be positive, was " + members);
         }
         this.expectedMembers = members;
+        return this;
+    }
+
+    /**
+     * Sets how many keys this member keeps state for, in each role (lease slots, owned buckets, even-split
+     * buckets); default 100 000. Beyond it (plus 1/8 slack) the least recently used keys are dropped, which only
+     * ever admits less: a dropped lease loses its permits, a dropped owner bucket starts empty again.
+     *
+     * @param keys at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code keys} is not positive
+     */
+    public ClusterRateLimiterBuilder maxKeys(int keys) {
+        if (keys <= 0) {
+            throw new IllegalArgumentException("maxKeys must be positive, was " + keys);
+        }
+        this.maxKeys = keys;
         return this;
     }
 

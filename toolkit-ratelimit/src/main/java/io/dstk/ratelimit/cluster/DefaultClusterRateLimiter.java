@@ -10,6 +10,9 @@ import io.dstk.membership.RequestPolicy;
 import io.dstk.membership.StaleViewException;
 import io.dstk.ratelimit.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
@@ -48,6 +51,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
     private final long leaseTtlNanos;
     private final long maxBatch;
     private final int expected;
+    private final int maxKeys;
     private final Map<String, Bucket> owned = new ConcurrentHashMap<>();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, Bucket> split = new ConcurrentHashMap<>();
@@ -70,6 +74,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         long demand;
         long lastRequestAt;
         long lastBatch;
+        long lastUsed;
         long fallbackUntil;
         boolean unreachable;
         Bucket fallback;
@@ -79,6 +84,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
             notBefore = now;
             lastRequestAt = now;
             fallbackUntil = now;
+            lastUsed = now;
         }
     }
 
@@ -95,6 +101,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         this.leaseTtlNanos = b.leaseTtl.toNanos();
         this.maxBatch = b.maxBatch;
         this.expected = b.expectedMembers;
+        this.maxKeys = b.maxKeys;
         this.endpoint = Endpoint.of("dstk.ratelimit." + b.name, LeaseCodec.REQUEST, LeaseCodec.ANSWER);
         this.ring = ClusterRing.create(cluster);
         this.viewSize = ring.view().size();
@@ -134,6 +141,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         if (bucket == null) {
             double share = memberShare();
             bucket = split.computeIfAbsent(key, k -> new Bucket(capacity * share, ratePerNano * share, now, true));
+            trimBuckets(split);
         }
         return bucket.tryTake(permits, now);
     }
@@ -143,10 +151,12 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         Slot s = slots.get(key);
         if (s == null) {
             s = slots.computeIfAbsent(key, k -> new Slot(now));
+            trimSlots();
         }
         boolean ok;
         boolean request = false;
         synchronized (s) {
+            s.lastUsed = now;
             s.demand += permits;
             if (now - s.expiresAt >= 0) {
                 s.tokens = 0;
@@ -272,10 +282,12 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         }
         long now = ticker.read();
         while (true) {
-            Bucket bucket = owned.computeIfAbsent(key, k -> {
+            Bucket bucket = owned.get(key);
+            if (bucket == null) {
                 double share = sideShare();
-                return new Bucket(capacity * share, ratePerNano * share, now, false);
-            });
+                bucket = owned.computeIfAbsent(key, k -> new Bucket(capacity * share, ratePerNano * share, now, false));
+                trimBuckets(owned);
+            }
             synchronized (bucket) {
                 if (bucket.removed) {
                     owned.remove(key, bucket);
@@ -307,6 +319,64 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         for (Bucket bucket : split.values()) {
             bucket.limits(capacity * member, ratePerNano * member, now);
         }
+    }
+
+    /** Drops the least recently used buckets once the map is 1/8 over maxKeys. */
+    private void trimBuckets(Map<String, Bucket> map) {
+        if (map.size() <= maxKeys + maxKeys / 8) {
+            return;
+        }
+        synchronized (map) {
+            int excess = map.size() - maxKeys;
+            if (excess <= 0) {
+                return;
+            }
+            List<Map.Entry<String, Bucket>> entries = new ArrayList<>(map.entrySet());
+            long now = ticker.read(); // compare ages, not raw ticks: tickers may wrap
+            entries.sort(Comparator.comparingLong(e -> lastUsed(e.getValue()) - now));
+            for (Map.Entry<String, Bucket> e : entries.subList(0, Math.min(excess, entries.size()))) {
+                synchronized (e.getValue()) {
+                    e.getValue().removed = true;
+                    map.remove(e.getKey(), e.getValue());
+                }
+            }
+        }
+    }
+
+    private static long lastUsed(Bucket bucket) {
+        synchronized (bucket) {
+            return bucket.lastUsed;
+        }
+    }
+
+    /** Drops the least recently used lease slots (their permits are lost) once 1/8 over maxKeys. */
+    private void trimSlots() {
+        if (slots.size() <= maxKeys + maxKeys / 8) {
+            return;
+        }
+        synchronized (slots) {
+            int excess = slots.size() - maxKeys;
+            if (excess <= 0) {
+                return;
+            }
+            List<Map.Entry<String, Slot>> entries = new ArrayList<>(slots.entrySet());
+            long now = ticker.read();
+            entries.sort(Comparator.comparingLong(e -> slotLastUsed(e.getValue()) - now));
+            for (Map.Entry<String, Slot> e : entries.subList(0, Math.min(excess, entries.size()))) {
+                slots.remove(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static long slotLastUsed(Slot s) {
+        synchronized (s) {
+            return s.lastUsed;
+        }
+    }
+
+    /** Key counts per role, for tests. */
+    int[] keyCounts() {
+        return new int[] {slots.size(), owned.size(), split.size()};
     }
 
     /** The share of the limit this side of a partition enforces. */

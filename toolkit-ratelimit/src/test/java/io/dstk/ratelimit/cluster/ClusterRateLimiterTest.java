@@ -143,6 +143,31 @@ class ClusterRateLimiterTest {
     }
 
     @Test
+    void manyKeys_stateStaysBoundedByMaxKeys_andNewKeysStillWork() {
+        try (TestCluster kit = TestCluster.start(1)) {
+            AtomicLong now = new AtomicLong();
+            for (ClusterRateLimiter.Strategy strategy : ClusterRateLimiter.Strategy.values()) {
+                try (ClusterRateLimiter limiter = ClusterRateLimiter.builder(kit.member("node-1"), "keys-" + strategy,
+                        100, Duration.ofSeconds(1)).ticker(now::get).strategy(strategy).maxKeys(16).build()) {
+                    for (int i = 0; i < 500; i++) {
+                        limiter.tryAcquire("user-" + i);
+                        now.addAndGet(1_000_000);
+                    }
+                    int[] counts = ((DefaultClusterRateLimiter) limiter).keyCounts();
+                    assertThat(java.util.Arrays.stream(counts).max().orElseThrow()).isLessThanOrEqualTo(16 + 2);
+                    // a key in steady use keeps working after the churn
+                    boolean admitted = false;
+                    for (int i = 0; i < 5; i++) {
+                        now.addAndGet(100_000_000L); // the owner's new bucket fills at 100/s
+                        admitted |= limiter.tryAcquire("steady");
+                    }
+                    assertThat(admitted).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void badInput_isRejectedWithTheValueNamed() {
         try (TestCluster kit = TestCluster.start(1)) {
             var cluster = kit.member("node-1");
