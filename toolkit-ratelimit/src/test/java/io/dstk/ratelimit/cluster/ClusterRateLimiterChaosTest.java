@@ -16,4 +16,10 @@ class ClusterRateLimiterChaosTest {
     void partition_totalStaysWithinTheLimit() {
         ClusterRateLimiterTest.partitionTrial();
     }
+
+    @RepeatedTest(3)
+    void budgetMemberDiesWhileActing_anotherRunsTheKillSwitch() throws Exception {
+        new ClusterBudgetCrashTest()
+                .memberDiesWhileRunningTheKillSwitch_anotherMemberRunsItAfterTheActionLeaseExpires();
+    }
 }
