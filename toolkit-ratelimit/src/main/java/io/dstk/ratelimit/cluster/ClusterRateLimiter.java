@@ -82,6 +82,8 @@ public interface ClusterRateLimiter extends AutoCloseable {
 
     /**
      * Takes {@code permits} for {@code key} (all or nothing) if the cluster-wide limit allows it. Never blocks.
+     * With leased tokens, a call for more than {@code maxBatch} permits is admitted only by the
+     * {@link OwnerUnreachable} policy: a member never holds more than {@code maxBatch} for one key.
      *
      * @param key     the key, not null
      * @param permits at least 1
