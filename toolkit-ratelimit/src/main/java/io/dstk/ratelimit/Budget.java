@@ -33,8 +33,8 @@ package io.dstk.ratelimit;
  * Thread safe (one lock; a budget is not a hot-path limiter). Every change is saved through the
  * {@link BudgetStore} before it takes effect: if saving fails the call throws {@link BudgetStoreException} and
  * nothing changed (fail closed). A corrupt stored state makes {@link BudgetBuilder#build()} throw; it is never
- * replaced by a fresh state silently. This implementation is single-process; a cluster-wide budget will plug a
- * shared store in behind the same interfaces.
+ * replaced by a fresh state silently. This implementation is single-process;
+ * {@code io.dstk.ratelimit.cluster.ClusterBudget} is the same interface with its state in the cluster store.
  */
 public interface Budget {
 

@@ -1,0 +1,124 @@
+package io.dstk.ratelimit.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dstk.hash.ConsistentHash;
+import io.dstk.membership.Member;
+import io.dstk.membership.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * Members of a test cluster each running a {@link ClusterRateLimiter} named "sim" on one virtual clock. Each step
+ * every member makes its demand of calls, lease requests are let finish (real time), then the clock moves 10 ms.
+ */
+final class LimiterSim implements AutoCloseable {
+    static final long STEP_NANOS = 10_000_000L;
+    static final long LIMIT = 1000;
+
+    final TestCluster kit;
+    final AtomicLong now = new AtomicLong(1L << 40);
+    final Map<String, ClusterRateLimiter> limiters = new LinkedHashMap<>();
+    private final UnaryOperator<ClusterRateLimiterBuilder> config;
+
+    LimiterSim(int members, UnaryOperator<ClusterRateLimiterBuilder> config) {
+        this.config = config;
+        this.kit = TestCluster.start(members);
+        for (String name : kit.names()) {
+            add(name);
+        }
+    }
+
+    void add(String name) {
+        limiters.put(name, config.apply(ClusterRateLimiter.builder(kit.member(name), "sim", LIMIT,
+                Duration.ofSeconds(1)).ticker(now::get)).build());
+    }
+
+    void join(String name) {
+        kit.join(name);
+        kit.awaitViews(kit.names());
+        add(name);
+    }
+
+    void kill(String name) {
+        limiters.remove(name);
+        kit.kill(name);
+    }
+
+    /** Runs {@code duration} of virtual time; returns the calls admitted per member. */
+    Map<String, Long> run(Duration duration, Map<String, Integer> demandPerStep, String key) {
+        Map<String, Long> admitted = new LinkedHashMap<>();
+        for (long t = 0; t < duration.toNanos(); t += STEP_NANOS) {
+            step(demandPerStep, key, admitted);
+        }
+        return admitted;
+    }
+
+    void step(Map<String, Integer> demandPerStep, String key, Map<String, Long> admitted) {
+        for (Map.Entry<String, Integer> d : demandPerStep.entrySet()) {
+            ClusterRateLimiter limiter = limiters.get(d.getKey());
+            if (limiter == null) {
+                continue;
+            }
+            for (int i = 0; i < d.getValue(); i++) {
+                if (limiter.tryAcquire(key)) {
+                    admitted.merge(d.getKey(), 1L, Long::sum);
+                }
+            }
+        }
+        quiesce();
+        now.addAndGet(STEP_NANOS);
+    }
+
+    void quiesce() {
+        if (inFlight() == 0) {
+            return;
+        }
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> inFlight() == 0);
+    }
+
+    private int inFlight() {
+        int n = 0;
+        for (ClusterRateLimiter l : limiters.values()) {
+            n += ((DefaultClusterRateLimiter) l).leasesInFlight();
+        }
+        return n;
+    }
+
+    static long total(Map<String, Long> admitted) {
+        return admitted.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** A key whose owner is {@code before} among {@code membersBefore} and {@code after} among membersAfter. */
+    static String keyOwned(List<String> membersBefore, String before, List<String> membersAfter, String after) {
+        ConsistentHash<Member> b = ring(membersBefore);
+        ConsistentHash<Member> a = ring(membersAfter);
+        for (int i = 0; i < 10_000; i++) {
+            String key = "key-" + i;
+            if (b.nodeFor(key).name().equals(before) && a.nodeFor(key).name().equals(after)) {
+                return key;
+            }
+        }
+        throw new AssertionError("no key owned by " + before + " then " + after);
+    }
+
+    private static ConsistentHash<Member> ring(List<String> names) {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            members.add(new Member(names.get(i), "test-" + names.get(i), i, Map.of()));
+        }
+        return ConsistentHash.ring().nodeKey(Member::name).build(members);
+    }
+
+    @Override
+    public void close() {
+        limiters.values().forEach(ClusterRateLimiter::close);
+        kit.close();
+    }
+}
