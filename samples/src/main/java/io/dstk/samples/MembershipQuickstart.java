@@ -6,6 +6,7 @@ import io.dstk.membership.Endpoint;
 import io.dstk.membership.Member;
 import io.dstk.membership.MembershipEvent;
 import io.dstk.membership.PayloadCodec;
+import io.dstk.membership.Registration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -60,14 +61,17 @@ public final class MembershipQuickstart {
 
   private static void awaitSize(Cluster cluster, int size) throws InterruptedException {
     CountDownLatch ready = new CountDownLatch(1);
-    try (var registration = cluster.addListener(e -> {
+    Registration registration = cluster.addListener(e -> {
       if (e.newView().size() >= size) {
         ready.countDown();
       }
-    })) {
+    });
+    try {
       if (cluster.members().size() < size && !ready.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("cluster did not reach " + size + " members: " + cluster.view());
       }
+    } finally {
+      registration.close();
     }
   }
 

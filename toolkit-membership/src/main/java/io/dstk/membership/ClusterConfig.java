@@ -253,6 +253,10 @@ public final class ClusterConfig {
     return b.dnsQuery;
   }
 
+  String dnsServer() {
+    return b.dnsServer;
+  }
+
   String multicastAddress() {
     return b.multicastAddress;
   }
@@ -415,6 +419,7 @@ public final class ClusterConfig {
     private int portRange = 10;
     private List<String> seeds = new java.util.ArrayList<>();
     private String dnsQuery;
+    private String dnsServer;
     private String multicastAddress;
     private Path xmlPath;
     private Duration joinTimeout = Duration.ofSeconds(15);
@@ -448,6 +453,7 @@ public final class ClusterConfig {
       c.portRange = portRange;
       c.seeds = new java.util.ArrayList<>(seeds);
       c.dnsQuery = dnsQuery;
+      c.dnsServer = dnsServer;
       c.multicastAddress = multicastAddress;
       c.xmlPath = xmlPath;
       c.joinTimeout = joinTimeout;
@@ -563,6 +569,20 @@ public final class ClusterConfig {
       }
       this.basePort = basePort;
       this.portRange = range;
+      return this;
+    }
+
+    /**
+     * Sets the DNS server the {@link #dns} preset asks (default: the system's resolver configuration).
+     *
+     * @param hostPort {@code host:port} of the DNS server
+     * @return this builder
+     */
+    public Builder dnsServer(String hostPort) {
+      if (transport != Transport.DNS) {
+        throw new IllegalArgumentException("dnsServer applies only to the dns preset, not " + transport);
+      }
+      this.dnsServer = checkSeed(hostPort);
       return this;
     }
 
@@ -765,8 +785,8 @@ public final class ClusterConfig {
         }
       }
       if (transport == Transport.LAN && security != null) {
-        // ASYM_ENCRYPT with SSL_KEY_EXCHANGE: supported, nothing to check here
-        Objects.requireNonNull(multicastAddress, "multicastAddress");
+        throw new IllegalArgumentException("security is not supported yet for the lan (UDP) preset: without AUTH a "
+            + "member with a bad key still enters the view; use a TCP preset (mutual TLS) or your own JGroups XML");
       }
       if (mergeCheckInterval.compareTo(mergeMaxInterval) <= 0) {
         throw new IllegalArgumentException("mergeCheckInterval must be greater than mergeMaxInterval: "

@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * <p>With a TCP preset ({@link ClusterConfig#localhost}, {@link ClusterConfig#staticSeeds}, {@link ClusterConfig#dns})
  * every connection between members is TLS with mutual authentication: a process without a key trusted by the
- * others can neither join nor read nor write. With {@link ClusterConfig#lan} (UDP) the group key is exchanged over
- * mutually authenticated TLS and every message is encrypted (JGroups {@code SSL_KEY_EXCHANGE} + {@code ASYM_ENCRYPT}).
+ * others can neither join nor read nor write. {@link ClusterConfig#lan} (UDP) does not support it yet: its
+ * {@code build()} refuses a security setting rather than give a false sense of safety.
  *
  * <p>Immutable. {@link #toString()} never prints the passwords.
  *

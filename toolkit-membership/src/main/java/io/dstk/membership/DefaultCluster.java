@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +99,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object viewLock = new Object();
   private volatile Snapshot snapshot = new Snapshot(NO_VIEW, Map.of(), Map.of(), false);
-  private volatile CountDownLatch leaveAcks = new CountDownLatch(0);
+  private final Set<Address> awaitingLeaveAcks = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch leaveAcked = new CountDownLatch(1);
   private volatile LongConsumer latencyObserver = nanos -> {};
 
   final ConcurrentHashMap<String, TopicCounters> topicCounters = new ConcurrentHashMap<>();
@@ -123,7 +125,9 @@ final class DefaultCluster implements Cluster, Receiver {
     this.messaging = new ThreadPoolExecutor(config.maxThreads(), config.maxThreads(), 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(10_000), threads("dstk-membership-messaging-" + id));
     this.messaging.allowCoreThreadTimeOut(true);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("dstk-membership-timer-" + id));
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("dstk-membership-timer-" + id));
+    timer.setRemoveOnCancelPolicy(true); // one timeout per request, almost all cancelled
+    this.scheduler = timer;
   }
 
   private static ThreadFactory threads(String prefix) {
@@ -247,6 +251,9 @@ final class DefaultCluster implements Cluster, Receiver {
   @Override
   public void viewAccepted(View v) {
     synchronized (viewLock) {
+      if (awaitingLeaveAcks.retainAll(v.getMembers()) && awaitingLeaveAcks.isEmpty()) {
+        leaveAcked.countDown();
+      }
       Snapshot old = snapshot;
       if (closed.get() || !v.containsMember(channel.getAddress())) {
         return; // our own leave: the coordinator's last view excludes itself
@@ -552,8 +559,33 @@ final class DefaultCluster implements Cluster, Receiver {
     Objects.requireNonNull(policy, "policy");
     long start = System.nanoTime();
     byte[] payload = endpoint.requestCodec().encode(request);
-    List<Policy<byte[]>> policies = new ArrayList<>();
-    if (policy.maxAttempts() > 1) {
+    CircuitBreaker<byte[]> breaker = policy.circuitBreakerFailures() == 0 ? null : breakers.computeIfAbsent(
+        to.name() + "/" + policy.circuitBreakerFailures() + "/" + policy.circuitBreakerDelay().toMillis(),
+        k -> CircuitBreaker.<byte[]>builder()
+            .handle(RequestTimeoutException.class)
+            .withFailureThreshold(policy.circuitBreakerFailures())
+            .withDelay(policy.circuitBreakerDelay())
+            .build());
+    CompletableFuture<byte[]> raw;
+    if (policy.maxAttempts() == 1) {
+      // Fast path without Failsafe's executor: the breaker is used standalone, no extra thread hop.
+      if (breaker != null && !breaker.tryAcquirePermit()) {
+        raw = CompletableFuture.failedFuture(new CircuitBreakerOpenException(breaker));
+      } else {
+        raw = attempt(to, endpoint.name(), payload, policy, forcedViewId);
+        if (breaker != null) {
+          // whenComplete's own stage completes after the breaker has recorded the outcome
+          raw = raw.whenComplete((r, e) -> {
+            if (e instanceof RequestTimeoutException) {
+              breaker.recordFailure();
+            } else {
+              breaker.recordSuccess();
+            }
+          });
+        }
+      }
+    } else {
+      List<Policy<byte[]>> policies = new ArrayList<>();
       RetryPolicyBuilder<byte[]> retry = RetryPolicy.<byte[]>builder()
           .handle(RequestTimeoutException.class)
           .withMaxAttempts(policy.maxAttempts());
@@ -561,21 +593,11 @@ final class DefaultCluster implements Cluster, Receiver {
         retry.withBackoff(policy.backoff(), policy.backoff().multipliedBy(10));
       }
       policies.add(retry.build());
-    }
-    if (policy.circuitBreakerFailures() > 0) {
-      policies.add(breakers.computeIfAbsent(
-          to.name() + "/" + policy.circuitBreakerFailures() + "/" + policy.circuitBreakerDelay().toMillis(),
-          k -> CircuitBreaker.<byte[]>builder()
-              .handle(RequestTimeoutException.class)
-              .withFailureThreshold(policy.circuitBreakerFailures())
-              .withDelay(policy.circuitBreakerDelay())
-              .build()));
-    }
-    CompletableFuture<byte[]> raw;
-    if (policies.isEmpty()) {
-      raw = attempt(to, endpoint.name(), payload, policy, forcedViewId);
-    } else {
-      raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy, forcedViewId));
+      if (breaker != null) {
+        policies.add(breaker);
+      }
+      raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy,
+          forcedViewId));
     }
     CompletableFuture<R> result = new CompletableFuture<>();
     raw.whenComplete((bytes, error) -> {
@@ -687,7 +709,12 @@ final class DefaultCluster implements Cluster, Receiver {
           LOG.debug("could not acknowledge leave of {}", src, ex);
         }
       }
-      case Envelope.KIND_LEAVING_ACK -> leaveAcks.countDown();
+      case Envelope.KIND_LEAVING_ACK -> {
+        awaitingLeaveAcks.remove(src);
+        if (awaitingLeaveAcks.isEmpty()) {
+          leaveAcked.countDown();
+        }
+      }
       case Envelope.KIND_SEND -> dispatch(() -> onSend(src, e));
       case Envelope.KIND_REQUEST -> dispatch(() -> onRequest(src, e));
       case Envelope.KIND_RESPONSE, Envelope.KIND_ERROR, Envelope.KIND_STALE_VIEW, Envelope.KIND_NO_HANDLER ->
@@ -791,16 +818,17 @@ final class DefaultCluster implements Cluster, Receiver {
       return;
     }
     try {
-      int others = snapshot.view().size() - 1;
-      if (others > 0 && channel.isConnected()) {
-        CountDownLatch acks = new CountDownLatch(others);
-        leaveAcks = acks;
+      synchronized (viewLock) {
+        awaitingLeaveAcks.addAll(snapshot.byAddress().keySet());
+        awaitingLeaveAcks.remove(channel.getAddress());
+      }
+      if (!awaitingLeaveAcks.isEmpty() && channel.isConnected()) {
         Message m = new BytesMessage(null,
             new Envelope(config.wireVersion(), Envelope.KIND_LEAVING, 0, -1, "", new byte[0]).encode());
         m.setFlag(Message.Flag.OOB);
         m.setFlag(Message.TransientFlag.DONT_LOOPBACK);
         channel.send(m);
-        if (!acks.await(1, TimeUnit.SECONDS)) {
+        if (!leaveAcked.await(1, TimeUnit.SECONDS)) {
           LOG.debug("not every member acknowledged the leave of '{}'", config.nodeName());
         }
       }

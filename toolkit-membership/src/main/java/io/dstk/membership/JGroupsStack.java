@@ -74,7 +74,8 @@ final class JGroupsStack {
               .append(attr("port_range", "0")).append("/>\n");
         }
         case DNS -> x.append("  <dns.DNS_PING ").append(attr("dns_query", c.dnsQuery())).append(' ')
-            .append(attr("dns_record_type", "A")).append("/>\n");
+            .append(attr("dns_record_type", "A"))
+            .append(c.dnsServer() == null ? "" : " " + attr("dns_address", c.dnsServer())).append("/>\n");
         default -> throw new IllegalStateException("transport " + c.transport());
       }
     }
@@ -86,20 +87,6 @@ final class JGroupsStack {
         .append(ms("interval", c.heartbeatInterval())).append("/>\n");
     x.append("  <VERIFY_SUSPECT2 ").append(ms("timeout", c.verifySuspectTimeout())).append("/>\n");
     x.append("  <BARRIER/>\n");
-    if (udp && c.security().isPresent()) {
-      ClusterSecurity s = c.security().get();
-      x.append("  <SSL_KEY_EXCHANGE ").append(attr("bind_addr", bind)).append(' ')
-          .append(attr("keystore_name", s.keyStore().toAbsolutePath().toString())).append(' ')
-          .append(attr("keystore_type", s.storeType())).append(' ')
-          .append(attr("keystore_password", s.keyStorePassword())).append(' ')
-          .append(attr("truststore_name", s.trustStore().toAbsolutePath().toString())).append(' ')
-          .append(attr("truststore_type", s.storeType())).append(' ')
-          .append(attr("truststore_password", s.trustStorePassword())).append(' ')
-          .append(attr("require_client_authentication", "true")).append("/>\n");
-      x.append("  <ASYM_ENCRYPT use_external_key_exchange=\"true\" change_key_on_leave=\"true\""
-          + " change_key_on_coord_leave=\"true\" sym_keylength=\"128\" sym_algorithm=\"AES/GCM/NoPadding\""
-          + " asym_keylength=\"2048\" asym_algorithm=\"RSA\"/>\n");
-    }
     x.append("  <pbcast.NAKACK2 ").append(attr("use_mcast_xmit", "false")).append("/>\n");
     x.append("  <UNICAST3/>\n");
     x.append("  <pbcast.STABLE desired_avg_gossip=\"50000\" max_bytes=\"4000000\"/>\n");

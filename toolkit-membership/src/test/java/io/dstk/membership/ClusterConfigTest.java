@@ -86,14 +86,14 @@ class ClusterConfigTest {
   }
 
   @Test
-  void securityTurnsOnMutualTlsForTcpAndKeyExchangeWithEncryptionForUdp(@TempDir Path dir) throws IOException {
+  void securityTurnsOnMutualTlsForTcpAndIsRefusedForUdp(@TempDir Path dir) throws IOException {
     Path ks = Files.writeString(dir.resolve("k.p12"), "x");
     ClusterSecurity s = ClusterSecurity.mutualTls(ks, "secret", ks, "secret");
     assertThat(s.toString()).doesNotContain("secret");
     ClusterConfig tcp = ClusterConfig.staticSeeds("10.1.2.3:7800").bindAddress("10.1.2.3").security(s).build();
     assertThat(JGroupsStack.xml(tcp)).contains("tls.enabled=\"true\"").contains("tls.client_auth=\"NEED\"");
-    ClusterConfig udp = ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(s).build();
-    assertThat(JGroupsStack.xml(udp)).contains("<SSL_KEY_EXCHANGE").contains("<ASYM_ENCRYPT");
+    assertThatThrownBy(() -> ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(s).build())
+        .hasMessageContaining("security is not supported yet for the lan");
     assertThatThrownBy(() -> ClusterSecurity.mutualTls(dir.resolve("missing.p12"), "a", ks, "b"))
         .hasMessageContaining("keyStore");
   }

@@ -94,6 +94,29 @@ class MembershipTest {
   }
 
   @Test
+  void eightMembersJoiningAtOnceConvergeToOneView() {
+    kit = TestCluster.create(b -> b);
+    String[] names = {"m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"};
+    long start = System.nanoTime();
+    kit.joinConcurrently(names);
+    kit.awaitViews(List.of(names));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("8 members joined concurrently in one JVM -> one view in " + millis + " ms");
+    long coordinators = kit.names().stream().filter(n -> kit.member(n).isCoordinator()).count();
+    assertThat(coordinators).isEqualTo(1);
+  }
+
+  @Test
+  void gracefulCloseIsQuickWhenEveryoneAcknowledges() {
+    kit = TestCluster.start(3);
+    long start = System.nanoTime();
+    kit.leave("node-3");
+    long leaveMillis = (System.nanoTime() - start) / 1_000_000;
+    kit.awaitViews(List.of("node-1", "node-2"));
+    assertThat(leaveMillis).isLessThan(900);
+  }
+
+  @Test
   void closeIsIdempotent() {
     kit = TestCluster.start(1);
     Cluster c = kit.member("node-1");

@@ -133,6 +133,34 @@ class MessagingTest {
   }
 
   @Test
+  void singleAttemptTimeoutsOpenTheCircuitToo() {
+    Endpoint<String, String> slow = Endpoint.of("slow", PayloadCodec.utf8(), PayloadCodec.utf8());
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    Registration r = kit.member("node-2").serve(slow, (from, q) -> {
+      calls.incrementAndGet();
+      never.await(5, TimeUnit.SECONDS);
+      return "late";
+    });
+    try {
+      RequestPolicy policy = RequestPolicy.defaults()
+          .withTimeout(Duration.ofMillis(150))
+          .withCircuitBreaker(2, Duration.ofSeconds(30));
+      for (int i = 0; i < 2; i++) {
+        assertThat(failureOf(kit.member("node-3").request(member("node-2"), slow, "a", policy)))
+            .isInstanceOf(RequestTimeoutException.class);
+      }
+      assertThat(failureOf(kit.member("node-3").request(member("node-2"), slow, "b", policy)))
+          .isInstanceOf(CircuitOpenException.class)
+          .hasMessageContaining("node-2");
+      await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
+    } finally {
+      never.countDown();
+      r.close();
+    }
+  }
+
+  @Test
   void pendingRequestFailsFastWhenTheTargetCrashes() {
     Cluster extra = kit.join("node-x");
     kit.awaitViews(List.of("node-1", "node-2", "node-3", "node-x"));

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PartitionTest {
@@ -18,7 +20,15 @@ class PartitionTest {
   void tearDown() {
     if (kit != null) {
       kit.close();
+      kit = null;
     }
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void partitionAndHealRepeated() {
+    tearDown();
+    partitionGivesOneCoordinatorPerSideAndQuorumOnlyToTheMajorityThenHealMerges();
   }
 
   @Test

@@ -3,7 +3,11 @@ package io.dstk.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +47,24 @@ class SecurityTest {
         "-keypass", PASSWORD);
   }
 
-  private static void trust(Path keyStore, String alias, Path trustStore, Path dir) throws Exception {
-    Path cer = dir.resolve(alias + ".cer");
-    keytool("-exportcert", "-alias", alias, "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-        "-file", cer.toString());
-    keytool("-importcert", "-noprompt", "-alias", alias, "-file", cer.toString(), "-storetype", "PKCS12",
-        "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+  /** Adds the certificate of {@code alias} in {@code keyStore} to {@code trustStore} (created if missing). */
+  private static void trust(Path keyStore, String alias, Path trustStore) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      ks.load(in, PASSWORD.toCharArray());
+    }
+    KeyStore ts = KeyStore.getInstance("PKCS12");
+    if (Files.exists(trustStore)) {
+      try (InputStream in = Files.newInputStream(trustStore)) {
+        ts.load(in, PASSWORD.toCharArray());
+      }
+    } else {
+      ts.load(null, null);
+    }
+    ts.setCertificateEntry(alias, ks.getCertificate(alias));
+    try (OutputStream out = Files.newOutputStream(trustStore)) {
+      ts.store(out, PASSWORD.toCharArray());
+    }
   }
 
   @Test
@@ -58,10 +74,10 @@ class SecurityTest {
     Path bad = dir.resolve("bad.p12");
     Path badTrust = dir.resolve("bad-trust.p12");
     keyPair(good, "member");
-    trust(good, "member", goodTrust, dir);
+    trust(good, "member", goodTrust);
     keyPair(bad, "intruder");
-    trust(bad, "intruder", badTrust, dir);
-    trust(good, "member", badTrust, dir); // the intruder would accept the members; they must not accept it
+    trust(bad, "intruder", badTrust);
+    trust(good, "member", badTrust); // the intruder would accept the members; they must not accept it
 
     ClusterSecurity members = ClusterSecurity.mutualTls(good, PASSWORD, goodTrust, PASSWORD);
     kit = TestCluster.start(2, b -> b.security(members));

@@ -152,6 +152,24 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
+   * Joins several members at the same moment ({@link Cluster#joinAsync}) and waits for all joins to return.
+   *
+   * @param nodeNames the node names
+   */
+  public void joinConcurrently(String... nodeNames) {
+    List<java.util.concurrent.CompletableFuture<Cluster>> joins = new ArrayList<>();
+    for (String n : nodeNames) {
+      joins.add(Cluster.joinAsync(config(n).build()));
+    }
+    for (int i = 0; i < nodeNames.length; i++) {
+      Cluster c = joins.get(i).join();
+      synchronized (this) {
+        members.put(nodeNames[i], c);
+      }
+    }
+  }
+
+  /**
    * Returns the kit's cluster name.
    *
    * @return the name
