@@ -166,6 +166,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private final List<CacheListener<K, V>> listeners = new CopyOnWriteArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean readsNeedQuorum;
+  private final boolean hasLoader;
 
   private volatile boolean ready;
   private volatile CountDownLatch readyLatch = new CountDownLatch(1);
@@ -212,6 +214,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     this.config = config;
     this.openKey = openKey;
     this.keyCodec = config.keyCodec();
+    this.readsNeedQuorum = config.partitionMode() == PartitionMode.CONSISTENCY && !config.readsWithoutQuorum();
+    this.hasLoader = config.loader().isPresent();
     this.valueCodec = config.valueCodec();
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
@@ -285,13 +289,17 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   // ---- reads ----------------------------------------------------------------------------------------------------
 
   private void checkReadable() {
+    if (!ready || readsNeedQuorum && !cluster.hasQuorum()) {
+      failRead();
+    }
+  }
+
+  private void failRead() {
     if (!ready) {
       throw new CacheNotReadyException("cache '" + config.name() + "' on '" + cluster.self().name()
           + "' has not received the cluster's state yet");
     }
-    if (config.partitionMode() == PartitionMode.CONSISTENCY && !config.readsWithoutQuorum() && !cluster.hasQuorum()) {
-      throw new NoQuorumException("cache '" + config.name() + "': this member's partition has no quorum");
-    }
+    throw new NoQuorumException("cache '" + config.name() + "': this member's partition has no quorum");
   }
 
   @Override
@@ -304,7 +312,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       return decode(e);
     }
     misses.increment();
-    return config.loader().isPresent() ? load(key) : null;
+    return hasLoader ? load(key) : null;
   }
 
   private V load(K key) {
