@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,5 +142,41 @@ class PolicyTest {
     for (ReplicatedCache<String, String> c : kit.all()) {
       assertThat(c.get("a")).isNull();
     }
+  }
+
+  @Test
+  void weightBoundRejectsNewKeysUnderRejectAndEvictsLocallyUnderEvict() {
+    kit = CacheKit.start(1, b -> b.maximumWeight(10, (k, v) -> v.length()).fullPolicy(FullPolicy.REJECT));
+    ReplicatedCache<String, String> solo = kit.cache("node-1");
+    solo.put("a", "12345");
+    solo.put("b", "12345");
+    assertThatThrownBy(() -> solo.put("c", "1")).isInstanceOf(CacheFullException.class);
+    solo.remove("a");
+    solo.put("c", "1");
+    assertThat(solo.stats().weight()).isEqualTo(6);
+    kit.close();
+
+    kit = CacheKit.start(1, b -> b.maximumWeight(10, (k, v) -> v.length()));
+    ReplicatedCache<String, String> evicting = kit.cache("node-1");
+    List<CacheEvent<String, String>> events = new CopyOnWriteArrayList<>();
+    evicting.addListener(events::add);
+    for (int i = 0; i < 10; i++) {
+      evicting.put("k" + i, "12345");
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(evicting.stats().evictions()).isPositive();
+      assertThat(evicting.stats().weight()).isLessThanOrEqualTo(10);
+      assertThat(events).anyMatch(e -> e instanceof CacheEvent.Evicted<String, String> ev && !ev.expired());
+    });
+  }
+
+  @Test
+  void minorityRefusesReadsToWhenConfiguredSo() {
+    kit = CacheKit.start(3, b -> b.readsWithoutQuorum(false));
+    kit.cache("node-1").put("r", "1");
+    kit.cluster.partition(List.of("node-1", "node-2"), List.of("node-3"));
+    kit.cluster.awaitViews(List.of("node-1", "node-2"), List.of("node-3"));
+    assertThatThrownBy(() -> kit.cache("node-3").get("r")).isInstanceOf(NoQuorumException.class);
+    assertThat(kit.cache("node-1").get("r")).isEqualTo("1");
   }
 }
