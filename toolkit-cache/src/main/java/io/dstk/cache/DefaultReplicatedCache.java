@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -77,7 +78,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultReplicatedCache.class);
-  private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
+  /** Cache names open per cluster handle; weak keys, compared by identity (clusters do not override equals). */
+  private static final Map<Cluster, Set<String>> OPEN = new WeakHashMap<>();
   private static final int STRIPES = 256;
 
   // ORDER conditions
@@ -195,16 +197,18 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   static <K, V> ReplicatedCache<K, V> create(Cluster cluster, CacheConfig<K, V> config) {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(config, "config");
-    String key = System.identityHashCode(cluster) + "/" + config.name();
-    if (!OPEN.add(key)) {
-      throw new IllegalStateException("a cache named '" + config.name() + "' is already open on this cluster");
+    String key = config.name();
+    synchronized (OPEN) {
+      if (!OPEN.computeIfAbsent(cluster, c -> new HashSet<>()).add(key)) {
+        throw new IllegalStateException("a cache named '" + key + "' is already open on this cluster");
+      }
     }
     try {
       DefaultReplicatedCache<K, V> c = new DefaultReplicatedCache<>(cluster, config, key);
       c.start();
       return c;
     } catch (RuntimeException | Error e) {
-      OPEN.remove(key);
+      release(cluster, key);
       throw e;
     }
   }
@@ -1596,7 +1600,16 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     control.shutdownNow();
     timer.shutdownNow();
     events.shutdown();
-    OPEN.remove(openKey);
+    release(cluster, openKey);
+  }
+
+  private static void release(Cluster cluster, String name) {
+    synchronized (OPEN) {
+      Set<String> names = OPEN.get(cluster);
+      if (names != null) {
+        names.remove(name);
+      }
+    }
   }
 
   @Override
