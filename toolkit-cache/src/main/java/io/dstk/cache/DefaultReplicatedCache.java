@@ -55,6 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -168,6 +169,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private final List<CacheListener<K, V>> listeners = new CopyOnWriteArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ReentrantReadWriteLock fenceLock = new ReentrantReadWriteLock();
+  private volatile Member fence;
   private final boolean readsNeedQuorum;
   private final boolean hasLoader;
 
@@ -891,7 +894,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       try {
         In in = Wire.open(resp, Wire.ACK);
         int status = in.u8();
-        return status == 0 ? null : "'" + m.name() + "' could not decode the key";
+        return status == 0 ? null : status == 2 ? "'" + m.name() + "' follows another orderer"
+            : "'" + m.name() + "' could not decode the key";
       } catch (IllegalArgumentException e) {
         return "'" + m.name() + "' sent a malformed acknowledgement";
       }
@@ -1040,9 +1044,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     int type = Wire.type(message);
     return switch (type) {
       case Wire.ORDER -> onOrder(from, message);
-      case Wire.APPLY -> onApply(message);
+      case Wire.APPLY -> onApply(from, message);
       case Wire.DUMP -> onDump(from, message);
-      case Wire.INSTALL -> onInstall(message);
+      case Wire.INSTALL -> onInstall(from, message);
       default -> throw new IllegalArgumentException("unknown cache message type " + type);
     };
   }
@@ -1103,11 +1107,32 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     }
   }
 
-  private byte[] onApply(byte[] message) {
+  private byte[] onApply(Member from, byte[] message) {
     In in = Wire.open(message, Wire.APPLY);
     WireEntry we = Wire.readEntry(in);
-    int status = applyWire(we) ? 0 : 1;
+    int status;
+    fenceLock.readLock().lock();
+    try {
+      Member orderer = fence;
+      boolean accepted = orderer != null ? orderer.equals(from) : from.equals(cluster.coordinator());
+      status = !accepted ? 2 : applyWire(we) ? 0 : 1;
+    } finally {
+      fenceLock.readLock().unlock();
+    }
     return Wire.message(Wire.ACK, 3).u8(status).toArray();
+  }
+
+  /**
+   * From now on accept replicated writes only from {@code orderer}: called when a new coordinator reads or installs
+   * this member's state, so that late writes of a previous orderer can no longer land after its read.
+   */
+  private void fenceTo(Member orderer) {
+    fenceLock.writeLock().lock();
+    try {
+      fence = orderer;
+    } finally {
+      fenceLock.writeLock().unlock();
+    }
   }
 
   /** Applies a received entry; returns false only if its key cannot be decoded (the entry is then skipped). */
@@ -1128,6 +1153,10 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     In in = Wire.open(message, Wire.DUMP);
     long session = in.i64();
     int fromIndex = in.i32();
+    boolean reconciling = in.remaining() > 0 && in.u8() == 1;
+    if (reconciling && fromIndex == 0) {
+      fenceTo(from);
+    }
     String sessionKey = from.name() + "/" + session;
     List<Map.Entry<K, Entry>> all = dumpSessions.get(sessionKey, k -> {
       List<Map.Entry<K, Entry>> list = new ArrayList<>(live.asMap().entrySet().size() + tombs.size());
@@ -1164,8 +1193,11 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     return msg;
   }
 
-  private byte[] onInstall(byte[] message) {
+  private byte[] onInstall(Member from, byte[] message) {
     In in = Wire.open(message, Wire.INSTALL);
+    if (!from.equals(fence)) {
+      fenceTo(from);
+    }
     int flags = in.u8();
     int count = in.i32();
     if ((flags & 1) != 0) {
@@ -1247,7 +1279,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       }
       Member coordinator = cluster.coordinator();
       try {
-        pull(coordinator, this::applyWire);
+        pull(coordinator, false, this::applyWire);
         setReady(true);
         transferNanos.add(config.ticker().getAsLong() - start);
         return;
@@ -1271,7 +1303,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
         continue;
       }
       try {
-        cluster.request(m, rpc, Wire.message(Wire.DUMP, 16).i64(-1).i32(Integer.MAX_VALUE).toArray(),
+        cluster.request(m, rpc, Wire.message(Wire.DUMP, 16).i64(-1).i32(Integer.MAX_VALUE).u8(0).toArray(),
             transferPolicy).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return false;
       } catch (ExecutionException e) {
@@ -1309,14 +1341,14 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   }
 
   /** Pulls one member's whole state, chunk by chunk, handing each entry to the sink. */
-  private long pull(Member m, Predicate<WireEntry> sink) {
+  private long pull(Member m, boolean reconciling, Predicate<WireEntry> sink) {
     long session = reqCounter.incrementAndGet();
     int from = 0;
     long entries = 0;
     while (from >= 0) {
       byte[] chunk;
       try {
-        chunk = cluster.request(m, rpc, Wire.message(Wire.DUMP, 16).i64(session).i32(from).toArray(),
+        chunk = cluster.request(m, rpc, Wire.message(Wire.DUMP, 16).i64(session).i32(from).u8(reconciling ? 1 : 0).toArray(),
             transferPolicy).get(config.writeTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         Throwable t = unwrap(e);
@@ -1367,7 +1399,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
         continue;
       }
       try {
-        read.addAndGet(pull(m, we -> {
+        read.addAndGet(pull(m, true, we -> {
           maxEpoch.accumulateAndGet(we.epoch(), Math::max);
           K key;
           try {

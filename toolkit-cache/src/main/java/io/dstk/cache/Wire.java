@@ -11,8 +11,8 @@ import java.nio.ByteBuffer;
  *             | [expected epoch i64, seq i64 if cond=VERSION] | hasValue u8 | [value bytes]
  *   RESULT  2 | reqId i64 | status u8 | epoch i64 | seq i64 | hasValue u8 | [value bytes] | message bytes (UTF-8)
  *   APPLY   3 | entry
- *   ACK     4 | status u8
- *   DUMP    5 | session i64 | from i32
+ *   ACK     4 | status u8 (0 applied or older, 1 key not decodable, 2 sender is not this member's orderer)
+ *   DUMP    5 | session i64 | from i32 | reconciling u8 (1: the sender is a new orderer reading this member's state)
  *   CHUNK   6 | next i32 (-1 = last) | count i32 | entry*
  *   INSTALL 7 | flags u8 (1 = replace state first, 2 = last chunk) | count i32 | entry*
  *   ACCEPT  8

@@ -174,7 +174,7 @@ class FaultTest {
   }
 
   @Test
-  void lateDuplicatedOrReorderedReplicationNeverOverwritesNewerDataNorResurrectsDeletedKeys() throws Exception {
+  void lateReorderedOrForeignReplicationNeverOverwritesNewerDataNorResurrectsDeletedKeys() throws Exception {
     kit = CacheKit.start(3);
     kit.cache("node-1").put("k", "old");
     Version old = kit.cache("node-2").getVersioned("k").orElseThrow().version();
@@ -193,6 +193,14 @@ class FaultTest {
       kit.cluster.member("node-1").request(node2, rpc, out.toArray()).get(10, TimeUnit.SECONDS);
     }
     assertThat(kit.cache("node-2").get("k")).isNull();
+    assertThat(kit.cache("node-2").get("j")).isEqualTo("new");
+
+    // a newer-looking write from a member that is not the orderer is refused
+    Wire.Out forged = Wire.message(Wire.APPLY, 64);
+    Wire.writeEntry(forged, new Wire.WireEntry("j".getBytes(StandardCharsets.UTF_8), newer.epoch() + 5, 1, 7, 8,
+        "forged".getBytes(StandardCharsets.UTF_8)));
+    byte[] ack = kit.cluster.member("node-3").request(node2, rpc, forged.toArray()).get(10, TimeUnit.SECONDS);
+    assertThat(ack[2]).as("ACK status").isEqualTo((byte) 2);
     assertThat(kit.cache("node-2").get("j")).isEqualTo("new");
   }
 }
