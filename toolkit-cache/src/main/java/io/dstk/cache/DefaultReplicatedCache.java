@@ -398,6 +398,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public Map<K, V> snapshot() {
+    checkReadable();
     Map<K, V> out = new LinkedHashMap<>();
     live.asMap().forEach((k, e) -> {
       V v = decodeOrNull(e);
@@ -1257,7 +1258,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     boolean coordinator = cluster.isCoordinator();
     if (coordinator) {
       if (subgroups != null || !orderingReady || initial) {
-        reconcile(view, subgroups);
+        reconcileUntilDone(view, subgroups);
       } else {
         readyViewId = view.id();
       }
@@ -1274,7 +1275,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     long start = config.ticker().getAsLong();
     while (!closed.get() && !ready) {
       if (cluster.isCoordinator()) {
-        reconcile(cluster.view(), null);
+        reconcileUntilDone(cluster.view(), null);
         return;
       }
       Member coordinator = cluster.coordinator();
@@ -1378,7 +1379,16 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
    * Makes this member the orderer: reads the state of every authoritative member, merges it, starts an epoch above
    * every version seen and pushes the result to every member (replacing the state of non-authoritative ones).
    */
-  private void reconcile(ClusterView view, List<List<Member>> subgroups) {
+  private void reconcileUntilDone(ClusterView view, List<List<Member>> subgroups) {
+    while (!closed.get() && cluster.isCoordinator() && cluster.view().id() == view.id()) {
+      if (reconcile(view, subgroups) || !pause(200)) {
+        return;
+      }
+    }
+  }
+
+  /** Returns true once this member orders writes; false if a member could not be read or written (retry). */
+  private boolean reconcile(ClusterView view, List<List<Member>> subgroups) {
     orderingReady = false;
     long start = config.ticker().getAsLong();
     Set<String> authoritative = authoritative(view, subgroups);
@@ -1440,11 +1450,12 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       } catch (NotHostingException e) {
         // not hosting: nothing to read
       } catch (RuntimeException e) {
-        LOG.warn("cache '{}': could not read the state of '{}' while reconciling: {}", config.name(), m.name(),
-            e.getMessage());
+        LOG.warn("cache '{}': could not read the state of '{}' while reconciling, will retry: {}", config.name(),
+            m.name(), e.getMessage());
+        return false; // never order with a partial picture of the survivors' state
       }
       if (cluster.view().id() != view.id()) {
-        return; // a newer view arrived; its handler reconciles again
+        return false; // a newer view arrived; its handler reconciles again
       }
     }
     epoch = Math.max(view.id(), maxEpoch.get() + 1);
@@ -1470,11 +1481,13 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       } catch (NotHostingException e) {
         // not hosting
       } catch (RuntimeException e) {
-        LOG.warn("cache '{}': could not push state to '{}': {}", config.name(), m.name(), e.getMessage());
+        LOG.warn("cache '{}': could not push state to '{}', will retry: {}", config.name(), m.name(),
+            e.getMessage());
+        return false;
       }
     }
     if (cluster.view().id() != view.id()) {
-      return;
+      return false;
     }
     transferNanos.add(config.ticker().getAsLong() - start);
     readyViewId = view.id();
@@ -1483,6 +1496,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     if (merging || membersRead > 0) {
       dispatch(new CacheEvent.Merged<>(membersRead, read.get(), updated.get(), conflicts.get(), replaced));
     }
+    return true;
   }
 
   private boolean forceApply(K key, Entry e) {

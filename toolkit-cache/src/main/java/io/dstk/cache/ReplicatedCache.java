@@ -176,9 +176,11 @@ public interface ReplicatedCache<K, V> extends AutoCloseable {
   long size();
 
   /**
-   * Returns a snapshot copy of this member's live entries.
+   * Returns a snapshot copy of this member's live entries (entries whose value cannot be decoded are left out).
    *
    * @return an immutable map
+   * @throws CacheNotReadyException before this member is ready
+   * @throws NoQuorumException without quorum when reads need it
    */
   Map<K, V> snapshot();
 

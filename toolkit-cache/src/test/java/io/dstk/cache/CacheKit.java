@@ -92,8 +92,11 @@ final class CacheKit implements AutoCloseable {
   void awaitConverged() {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
       List<ReplicatedCache<String, String>> all = all();
+      if (!all.stream().allMatch(ReplicatedCache::isReady)) {
+        return false;
+      }
       Map<String, String> first = all.get(0).snapshot();
-      return all.stream().allMatch(c -> c.isReady() && c.snapshot().equals(first));
+      return all.stream().allMatch(c -> c.snapshot().equals(first));
     });
   }
 

@@ -67,6 +67,9 @@ public final class CacheProcessMember {
           say("STOPPED");
         }
         case "DUMP" -> {
+          if (!cache.awaitReady(Duration.ofSeconds(60))) {
+            say("NOT-READY");
+          }
           StringBuilder sb = new StringBuilder();
           for (Map.Entry<String, String> e : new TreeMap<>(cache.snapshot()).entrySet()) {
             sb.append("E ").append(e.getKey()).append(' ').append(e.getValue()).append('\n');

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class FaultTest {
@@ -202,5 +204,21 @@ class FaultTest {
     byte[] ack = kit.cluster.member("node-3").request(node2, rpc, forged.toArray()).get(10, TimeUnit.SECONDS);
     assertThat(ack[2]).as("ACK status").isEqualTo((byte) 2);
     assertThat(kit.cache("node-2").get("j")).isEqualTo("new");
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(10)
+  void coordinatorCrashRepeated() throws Exception {
+    coordinatorCrashMidStreamLosesNoAcknowledgedWriteAndReusesNoVersion();
+    kit.close();
+    kit = null;
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(10)
+  void partitionAndHealRepeated() throws Exception {
+    minorityRefusesWritesMajorityContinuesAndHealGivesTheMajorityStateToAll();
+    kit.close();
+    kit = null;
   }
 }
