@@ -1018,9 +1018,14 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     });
   }
 
+  /**
+   * Drops this member's state before it is replaced. The remembered operation ids go too: an id whose write is dropped
+   * here must not make a retry look already applied; ids of the writes that come back return with them.
+   */
   private void clearLocal() {
     live.invalidateAll();
     tombs.clear();
+    recentOps.invalidateAll();
     rejectWeight.set(0);
   }
 
