@@ -21,16 +21,17 @@ public final class MembershipQuickstart {
   /**
    * Runs the quickstart.
    *
-   * @param args unused
+   * @param args optional: the cluster name (default {@code quickstart-membership})
    * @throws Exception if the cluster cannot form
    */
   public static void main(String[] args) throws Exception {
+    String clusterName = args.length > 0 ? args[0] : "quickstart-membership";
     Endpoint<String, String> greet = Endpoint.of("greet", PayloadCodec.utf8(), PayloadCodec.utf8());
 
     // Every JVM on this machine using the same cluster name finds the others: no multicast, no port list.
-    try (Cluster alpha = Cluster.join(ClusterConfig.localhost("quickstart-membership").nodeName("alpha").build());
-        Cluster beta = Cluster.join(ClusterConfig.localhost("quickstart-membership").nodeName("beta").build())) {
-      Cluster gamma = Cluster.join(ClusterConfig.localhost("quickstart-membership").nodeName("gamma")
+    try (Cluster alpha = Cluster.join(ClusterConfig.localhost(clusterName).nodeName("alpha").build());
+        Cluster beta = Cluster.join(ClusterConfig.localhost(clusterName).nodeName("beta").build())) {
+      Cluster gamma = Cluster.join(ClusterConfig.localhost(clusterName).nodeName("gamma")
           .metadata("zone", "eu-west-1b").build());
 
       CountDownLatch gammaGone = new CountDownLatch(1);

@@ -15,7 +15,8 @@ class MembershipQuickstartTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      MembershipQuickstart.main(new String[0]);
+      // a cluster name of its own, so a build running at the same time on this machine cannot meet it
+      MembershipQuickstart.main(new String[] {"quickstart-membership-" + ProcessHandle.current().pid()});
     } finally {
       System.setOut(original);
     }

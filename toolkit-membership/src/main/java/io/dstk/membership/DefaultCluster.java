@@ -600,28 +600,36 @@ final class DefaultCluster implements Cluster, Receiver {
           forcedViewId));
     }
     CompletableFuture<R> result = new CompletableFuture<>();
+    if (raw.isDone()) {
+      // failed before anything was sent (member not in view, circuit open): complete on the caller's thread
+      raw.whenComplete((bytes, error) -> finish(result, endpoint, to, start, bytes, error));
+      return result;
+    }
     raw.whenComplete((bytes, error) -> {
       try {
-        messaging.execute(() -> {
-          latencyObserver.accept(System.nanoTime() - start);
-          if (error != null) {
-            requestFailures.increment();
-            result.completeExceptionally(translate(error, to));
-            return;
-          }
-          try {
-            result.complete(endpoint.responseCodec().decode(bytes));
-          } catch (RuntimeException e) {
-            requestFailures.increment();
-            result.completeExceptionally(new RemoteHandlerException("response from '" + to.name()
-                + "' for endpoint '" + endpoint.name() + "' could not be decoded: " + e.getMessage(), e));
-          }
-        });
+        messaging.execute(() -> finish(result, endpoint, to, start, bytes, error));
       } catch (RejectedExecutionException e) {
         result.completeExceptionally(new MembershipException("cluster '" + config.clusterName() + "' is closed", e));
       }
     });
     return result;
+  }
+
+  private <R> void finish(CompletableFuture<R> result, Endpoint<?, R> endpoint, Member to, long start, byte[] bytes,
+      Throwable error) {
+    latencyObserver.accept(System.nanoTime() - start);
+    if (error != null) {
+      requestFailures.increment();
+      result.completeExceptionally(translate(error, to));
+      return;
+    }
+    try {
+      result.complete(endpoint.responseCodec().decode(bytes));
+    } catch (RuntimeException e) {
+      requestFailures.increment();
+      result.completeExceptionally(new RemoteHandlerException("response from '" + to.name()
+          + "' for endpoint '" + endpoint.name() + "' could not be decoded: " + e.getMessage(), e));
+    }
   }
 
   private static Throwable translate(Throwable error, Member to) {

@@ -61,6 +61,31 @@ class MessagingTest {
   }
 
   @Test
+  void concurrentRequestsFromManyThreadsEachGetTheirOwnAnswer() throws Exception {
+    int threads = 4;
+    int perThread = 100;
+    List<CompletableFuture<Void>> workers = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        workers.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < perThread; i++) {
+            String q = id + "-" + i;
+            String target = i % 2 == 0 ? "node-2" : "node-3";
+            String answer = kit.member("node-1").request(member(target), ECHO, q).join();
+            assertThat(answer).isEqualTo(target + " got " + q + " from node-1");
+          }
+        }, pool));
+      }
+      CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(kit.member("node-1").stats().messagesSent()).isGreaterThanOrEqualTo(threads * perThread);
+  }
+
+  @Test
   void sendReachesOneMemberAndBroadcastReachesAllOthers() {
     Topic<Long> topic = Topic.of("numbers-" + System.nanoTime(), PayloadCodec.longs());
     List<String> received = new CopyOnWriteArrayList<>();
@@ -103,6 +128,18 @@ class MessagingTest {
     assertThat(failureOf(f)).isInstanceOf(MemberUnavailableException.class).hasMessageContaining("ghost");
     assertThatThrownBy(() -> kit.member("node-1").send(ghost, Topic.of("t", PayloadCodec.utf8()), "x"))
         .isInstanceOf(MemberUnavailableException.class);
+  }
+
+  @Test
+  void requestToMemberThatLeftFailsAtOnce() {
+    kit.join("node-y");
+    kit.awaitViews(List.of("node-1", "node-2", "node-3", "node-y"));
+    Member departed = member("node-y");
+    kit.leave("node-y");
+    kit.awaitViews(List.of("node-1", "node-2", "node-3"));
+    CompletableFuture<String> f = kit.member("node-1").request(departed, ECHO, "hi");
+    assertThat(f).isCompletedExceptionally();
+    assertThat(failureOf(f)).isInstanceOf(MemberUnavailableException.class).hasMessageContaining("node-y");
   }
 
   @Test

@@ -29,6 +29,7 @@ class ProcessClusterTest {
   private static final List<Long> KILL_MILLIS = Collections.synchronizedList(new ArrayList<>());
   private static final List<Long> PAUSE_MILLIS = Collections.synchronizedList(new ArrayList<>());
   private static final List<Long> START_MILLIS = Collections.synchronizedList(new ArrayList<>());
+  private static final List<Long> FIVE_MILLIS = Collections.synchronizedList(new ArrayList<>());
 
   private final List<Node> nodes = new ArrayList<>();
   private String cluster;
@@ -153,6 +154,22 @@ class ProcessClusterTest {
   void startTogetherRepeated() throws Exception {
     startTogether();
     report("3 JVMs started together -> one view", START_MILLIS);
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(3)
+  void fiveJvmsStartedTogetherEndInOneView() throws Exception {
+    long start = System.nanoTime();
+    List<Node> five = new ArrayList<>();
+    for (String n : List.of("p1", "p2", "p3", "p4", "p5")) {
+      five.add(launch(n));
+    }
+    awaitView(five, Set.of("p1", "p2", "p3", "p4", "p5"));
+    FIVE_MILLIS.add((System.nanoTime() - start) / 1_000_000);
+    report("5 JVMs started together -> one view", FIVE_MILLIS);
+    for (Node n : five) {
+      System.out.println(n.name + ": " + n.output);
+    }
   }
 
   private static void report(String what, List<Long> millis) {

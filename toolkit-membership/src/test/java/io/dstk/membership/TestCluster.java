@@ -112,7 +112,8 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * The localhost preset tuned for tests: fast failure detection and merges.
+   * The localhost preset tuned for tests: fast failure detection and merges; discovery waits up to 1 s so that a
+   * loaded build machine does not split sequential joins into singletons that merge later (which reorders views).
    *
    * @param clusterName the cluster name
    * @param basePort the first port of a free range of 20
@@ -121,7 +122,7 @@ public final class TestCluster implements AutoCloseable {
   public static ClusterConfig.Builder fastLocalhost(String clusterName, int basePort) {
     return ClusterConfig.localhost(clusterName)
         .ports(basePort, PORT_RANGE)
-        .discoveryTimeout(Duration.ofMillis(300))
+        .discoveryTimeout(Duration.ofSeconds(1))
         .failureDetection(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(500))
         .merge(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2))
         .joinTimeout(Duration.ofSeconds(30));
