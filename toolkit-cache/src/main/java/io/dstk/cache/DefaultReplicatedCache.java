@@ -17,6 +17,7 @@ import io.dstk.membership.Registration;
 import io.dstk.membership.RemoteHandlerException;
 import io.dstk.membership.RequestPolicy;
 import io.dstk.membership.RequestTimeoutException;
+import io.dstk.membership.StaleViewException;
 import io.dstk.membership.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -907,6 +908,11 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     }
     if (t instanceof RemoteHandlerException && String.valueOf(t.getMessage()).contains("no handler")) {
       return null; // the member does not host this cache (yet): it will pull the state when it creates it
+    }
+    if (t instanceof StaleViewException) {
+      // the receiver does not know this member yet: a joiner that has not installed its first view, so it cannot
+      // host the cache yet either; it pulls the state once it creates the cache
+      return null;
     }
     if (t instanceof RequestTimeoutException || t instanceof TimeoutException) {
       return "'" + m.name() + "' did not acknowledge within " + config.replicationTimeout() + " and is still in the view";

@@ -38,6 +38,7 @@ class FaultTest {
     final String prefix;
     final Map<String, String> acked = new ConcurrentHashMap<>();
     final AtomicInteger failed = new AtomicInteger();
+    final List<String> errors = new CopyOnWriteArrayList<>();
     final AtomicBoolean stop = new AtomicBoolean();
 
     Writer(ReplicatedCache<String, String> cache, String prefix) {
@@ -54,7 +55,9 @@ class FaultTest {
           cache.put(k, "v" + i);
           acked.put(k, "v" + i);
         } catch (CacheException e) {
-          failed.incrementAndGet();
+          if (failed.incrementAndGet() <= 5) {
+            errors.add(e.toString());
+          }
         }
       }
     }
@@ -170,7 +173,10 @@ class FaultTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> w.acked.size() > 100);
     w.halt();
     kit.awaitConverged();
-    assertThat(joiner.snapshot()).containsAllEntriesOf(w.acked).hasSize(499 + w.acked.size());
+    // a write that failed as indeterminate may still have been applied: it may be there, the acknowledged ones must
+    assertThat(joiner.snapshot()).as("failed writes: %s", w.errors).containsAllEntriesOf(w.acked)
+        .hasSizeBetween(499 + w.acked.size(), 499 + w.acked.size() + w.failed.get());
+    assertThat(joiner.snapshot()).isEqualTo(kit.cache("node-1").snapshot());
     assertThat(joiner.get("pre7")).isNull();
     assertThat(joiner.stats().stateTransferBytes()).isPositive();
   }
