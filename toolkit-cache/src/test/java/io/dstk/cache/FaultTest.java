@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +157,32 @@ class FaultTest {
     assertThat(merged).containsKey("shared");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
         .anyMatch(e -> e instanceof CacheEvent.Merged<String, String> m && m.entriesRead() > 0));
+  }
+
+  @Test
+  void availabilityModeMergePolicyCanCombineBothSidesValues() throws Exception {
+    MergePolicy<String, String> union = (key, mine, theirs) -> {
+      if (mine.isDeleted() || theirs.isDeleted()) {
+        return mine.isDeleted() ? theirs : mine;
+      }
+      TreeSet<String> parts = new TreeSet<>(List.of(mine.value().split(",")));
+      parts.addAll(List.of(theirs.value().split(",")));
+      return new VersionedValue<>(String.join(",", parts), mine.version());
+    };
+    kit = CacheKit.start(3, b -> b.partitionMode(PartitionMode.AVAILABILITY).mergePolicy(union));
+    kit.cache("node-1").put("set", "a");
+    kit.cluster.partition(List.of("node-1", "node-2"), List.of("node-3"));
+    kit.cluster.awaitViews(List.of("node-1", "node-2"), List.of("node-3"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      kit.cache("node-2").put("set", "a,b");
+      kit.cache("node-3").put("set", "a,c");
+    });
+    kit.cluster.heal();
+    kit.cluster.awaitViews(List.of("node-1", "node-2", "node-3"));
+    kit.awaitConverged();
+    for (ReplicatedCache<String, String> c : kit.all()) {
+      assertThat(c.get("set")).isEqualTo("a,b,c");
+    }
   }
 
   @Test
