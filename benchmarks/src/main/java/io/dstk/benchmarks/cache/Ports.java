@@ -1,0 +1,32 @@
+package io.dstk.benchmarks.cache;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Finds free loopback port ranges so benchmark clusters do not meet other clusters on this machine. */
+final class Ports {
+  private Ports() {}
+
+  static int freeRange(int count) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
+      if (free(base, count) && free(base + 100, count)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free loopback port range of " + count);
+  }
+
+  private static boolean free(int base, int count) {
+    for (int p = base; p < base + count; p++) {
+      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(false);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
