@@ -50,14 +50,22 @@ final class IdgenClusterKit implements AutoCloseable {
         }
     }
 
-    synchronized ClusterStore open(String name) {
-        StoreConfig config = StoreConfig.voters(VOTERS.toArray(String[]::new))
+    /** The store settings of every member, also of members in other processes. */
+    static StoreConfig storeConfig(int raftBase) {
+        return StoreConfig.voters(VOTERS.toArray(String[]::new))
                 .ports(raftBase, 10)
                 .operationTimeout(Duration.ofSeconds(5))
                 .ttlBounds(Duration.ofMillis(100), Duration.ofMinutes(1))
                 .maxClockDrift(Duration.ofMillis(20))
                 .build();
-        ClusterStore s = ClusterStore.open(cluster.member(name), config);
+    }
+
+    int raftBase() {
+        return raftBase;
+    }
+
+    synchronized ClusterStore open(String name) {
+        ClusterStore s = ClusterStore.open(cluster.member(name), storeConfig(raftBase));
         stores.put(name, s);
         return s;
     }
