@@ -14,6 +14,8 @@ import io.dstk.store.ClusterStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,6 +151,37 @@ class ClusterWorkerIdSourceTest {
             assertThat(lease.extend(now)).isBetween(now, now + TTL.toMillis());
             assertThatThrownBy(() -> lease.extend(now + 10_000))
                     .isInstanceOf(WorkerIdUnavailableException.class).hasMessageContaining("maxLogicalClockLead");
+        }
+    }
+
+    @Test
+    void holderChecksItsDeadlineOnTheMonotonicClock_notTheWallClock() {
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        AtomicLong pause = new AtomicLong();
+        InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch never = new CountDownLatch(1);
+        stopped.execute(() -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ClusterWorkerIdSource s = source(kit.store("node-3"), "ticker").clock(clock).scheduler(stopped)
+                .ticker(() -> System.nanoTime() + pause.get()).build();
+        try (s; SnowflakeGenerator g = IdGenerator.snowflake(LAYOUT).workerIds(s).clock(clock).build()) {
+            long first = g.nextId();
+            // A pause of one TTL that the wall clock did not see (e.g. it was stepped back meanwhile).
+            pause.set(TTL.toNanos());
+            wall.addAndGet(ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS + 1);
+            assertThatThrownBy(g::nextId).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("deadline passed");
+            assertThat(s.stats().losses()).isEqualTo(1);
+            assertThat(LAYOUT.decode(first).nodeId()).isEqualTo(g.nodeId());
+        } finally {
+            never.countDown();
+            stopped.shutdownNow();
         }
     }
 
