@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A holder in its own JVM is killed with {@code kill -9}; its worker id goes to another member only after the
@@ -29,6 +31,16 @@ class ProcessKillTest {
 
     @Test
     void killMinus9OfAHolder_itsIdIsReGrantedOnlyAfterExpiryPlusLeadPlusDrift() throws Exception {
+        trial();
+    }
+
+    @Tag("chaos")
+    @RepeatedTest(5)
+    void repeatedKillMinus9OfAHolder() throws Exception {
+        trial();
+    }
+
+    private static void trial() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (IdgenClusterKit kit = IdgenClusterKit.start(3)) {
             Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
