@@ -1,6 +1,7 @@
 package io.dstk.idgen.cluster;
 
 import io.dstk.idgen.SnowflakeGenerator;
+import io.dstk.idgen.WorkerIdUnavailableException;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.TestCluster;
 import io.dstk.store.ClusterStore;
@@ -9,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A member in its own JVM for {@link ProcessKillTest}: joins the test cluster, leases a worker id of a group and prints
- * {@code ID <id>} lines until it is killed. Arguments: cluster name, base port, raft base port, node name, group.
+ * {@code ID <id>} lines until it is killed, or a {@code LOST <reason>} line and exits when its worker id is lost. Arguments: cluster name, base port, raft base port, node name, group.
  */
 public final class ProcessHolder {
     private ProcessHolder() {
@@ -29,7 +30,13 @@ public final class ProcessHolder {
         SnowflakeGenerator gen = ClusterWorkerIdSourceTest.generator(source);
         System.out.println("HOLDER " + gen.nodeId());
         for (;;) {
-            System.out.println("ID " + gen.nextId());
+            try {
+                System.out.println("ID " + gen.nextId());
+            } catch (WorkerIdUnavailableException e) {
+                System.out.println("LOST " + e.getMessage());
+                System.out.flush();
+                Runtime.getRuntime().halt(3);
+            }
             System.out.flush();
             LockSupport.parkNanos(2_000_000);
         }
