@@ -144,8 +144,8 @@ public final class ClusterWorkerIdSource implements WorkerIdSource, AutoCloseabl
      *
      * @param layout the layout; ids are taken from {@code [0, min(layout.maxNodeId(), maxWorkerIds - 1)]}
      * @return the lease; closing it releases the id
-     * @throws WorkerIdUnavailableException if every id is held, the store has no quorum or does not answer, or this
-     *         source is closed
+     * @throws WorkerIdUnavailableException if every id is held, the store has no quorum or does not answer, this
+     *         source is closed, or the thread is interrupted during the quarantine wait (the interrupt stays set)
      */
     @Override
     public WorkerIdLease acquire(SnowflakeLayout layout) {
@@ -189,6 +189,11 @@ public final class ClusterWorkerIdSource implements WorkerIdSource, AutoCloseabl
             long end = ticker.getAsLong() + quarantine;
             lease.setIssuedUpTo(clock.millis() + Math.floorDiv(quarantine, 1_000_000L) + 1);
             for (long left = end - ticker.getAsLong(); left > 0; left = end - ticker.getAsLong()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    lease.close();
+                    throw new WorkerIdUnavailableException("interrupted while waiting out the quarantine of worker id "
+                            + id + " of group " + group);
+                }
                 parker.accept(left);
             }
         }
