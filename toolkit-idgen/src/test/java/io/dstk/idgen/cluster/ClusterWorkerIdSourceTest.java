@@ -1,0 +1,300 @@
+package io.dstk.idgen.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.dstk.idgen.IdGenerator;
+import io.dstk.idgen.SnowflakeGenerator;
+import io.dstk.idgen.SnowflakeLayout;
+import io.dstk.idgen.WorkerIdLease;
+import io.dstk.idgen.WorkerIdUnavailableException;
+import io.dstk.idgen.micrometer.WorkerIdLeaseMetrics;
+import io.dstk.store.ClusterStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Cluster-leased worker ids on 5 members in one JVM (3 voters), TTL 600 ms, drift and lead 50 ms each. */
+class ClusterWorkerIdSourceTest {
+    static final SnowflakeLayout LAYOUT = SnowflakeLayout.twitter();
+    static final Duration TTL = Duration.ofMillis(600);
+    static final Duration DRIFT = Duration.ofMillis(50);
+    static final Duration LEAD = Duration.ofMillis(50);
+
+    private static IdgenClusterKit kit;
+
+    @BeforeAll
+    static void startCluster() {
+        kit = IdgenClusterKit.start(5);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (kit != null) {
+            kit.close();
+        }
+    }
+
+    static ClusterWorkerIdSource.Builder source(ClusterStore store, String group) {
+        return ClusterWorkerIdSource.builder(store).group(group).leaseTtl(TTL).maxClockDrift(DRIFT)
+                .maxLogicalClockLead(LEAD);
+    }
+
+    static SnowflakeGenerator generator(ClusterWorkerIdSource source) {
+        return IdGenerator.snowflake(LAYOUT).workerIds(source).build();
+    }
+
+    @Test
+    void fiveMembersGetDistinctWorkerIds() {
+        List<ClusterWorkerIdSource> sources = new ArrayList<>();
+        List<SnowflakeGenerator> gens = new ArrayList<>();
+        try {
+            for (ClusterStore store : kit.stores()) {
+                ClusterWorkerIdSource s = source(store, "five").build();
+                sources.add(s);
+                gens.add(generator(s));
+            }
+            Set<Long> workerIds = new HashSet<>();
+            Set<Long> ids = new HashSet<>();
+            for (SnowflakeGenerator g : gens) {
+                workerIds.add(g.nodeId());
+                for (long id : g.nextIds(1000)) {
+                    ids.add(id);
+                }
+            }
+            assertThat(workerIds).hasSize(5);
+            assertThat(ids).hasSize(5000);
+            assertThat(kit.stores().get(0).leaseInfo("dstk.idgen.five." + gens.get(0).nodeId())).isPresent();
+        } finally {
+            gens.forEach(SnowflakeGenerator::close);
+            sources.forEach(ClusterWorkerIdSource::close);
+        }
+    }
+
+    @Test
+    void everyIdTaken_failsWithClearErrorInsteadOfSharing() {
+        ClusterWorkerIdSource a = source(kit.store("node-4"), "tiny").maxWorkerIds(2).build();
+        ClusterWorkerIdSource b = source(kit.store("node-5"), "tiny").maxWorkerIds(2).build();
+        ClusterWorkerIdSource c = source(kit.store("node-1"), "tiny").maxWorkerIds(2).build();
+        try (a; b; c; SnowflakeGenerator ga = generator(a); SnowflakeGenerator gb = generator(b)) {
+            assertThat(ga.nodeId()).isNotEqualTo(gb.nodeId());
+            assertThatThrownBy(() -> generator(c))
+                    .isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("all 2 worker ids of group tiny are held");
+            assertThat(c.stats().grants()).isZero();
+        }
+    }
+
+    @Test
+    void leaseIsRenewedWhileHeld_andReleasedOnClose_metricsCountIt() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ClusterWorkerIdSource s = source(kit.store("node-2"), "renew").build();
+        new WorkerIdLeaseMetrics(s).bindTo(registry);
+        SnowflakeGenerator g = generator(s);
+        try (s) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.stats().renewals() >= 3);
+            g.nextId();
+            assertThat(registry.get(WorkerIdLeaseMetrics.RENEWALS).tag("group", "renew").functionCounter().count())
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(registry.get(WorkerIdLeaseMetrics.GRANTS).functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get(WorkerIdLeaseMetrics.HELD).gauge().value()).isEqualTo(1);
+            g.close();
+            assertThat(registry.get(WorkerIdLeaseMetrics.HELD).gauge().value()).isZero();
+            assertThat(registry.get(WorkerIdLeaseMetrics.LOSSES).functionCounter().count()).isZero();
+            assertThat(kit.store("node-1").leaseInfo("dstk.idgen.renew." + g.nodeId())).isEmpty();
+        } finally {
+            g.close();
+        }
+    }
+
+    @Test
+    void reGrantedIdStartsAfterTheQuarantine() {
+        ClusterWorkerIdSource first = source(kit.store("node-3"), "quarantine").maxWorkerIds(1).build();
+        ClusterWorkerIdSource second = source(kit.store("node-4"), "quarantine").maxWorkerIds(1).build();
+        try (first; second) {
+            long lastOfFirst;
+            try (SnowflakeGenerator g = generator(first)) {
+                lastOfFirst = g.nextIds(10)[9];
+            }
+            WorkerIdLease lease = second.acquire(LAYOUT);
+            try (lease) {
+                long oldTs = LAYOUT.decode(lastOfFirst).timestamp().toEpochMilli();
+                assertThat(lease.issuedUpToMillis()).isGreaterThan(oldTs + LEAD.plus(DRIFT).toMillis());
+                assertThat(lease.nodeId()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void extendRefusesTimestampsBeyondTheLogicalClockLead() {
+        ClusterWorkerIdSource s = source(kit.store("node-5"), "lead").build();
+        try (s; WorkerIdLease lease = s.acquire(LAYOUT)) {
+            long now = System.currentTimeMillis();
+            assertThat(lease.extend(now)).isBetween(now, now + TTL.toMillis());
+            assertThatThrownBy(() -> lease.extend(now + 10_000))
+                    .isInstanceOf(WorkerIdUnavailableException.class).hasMessageContaining("maxLogicalClockLead");
+        }
+    }
+
+    @Test
+    void holderChecksItsDeadlineOnTheMonotonicClock_notTheWallClock() {
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        AtomicLong pause = new AtomicLong();
+        InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch never = new CountDownLatch(1);
+        stopped.execute(() -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ClusterWorkerIdSource s = source(kit.store("node-3"), "ticker").clock(clock).scheduler(stopped)
+                .ticker(() -> System.nanoTime() + pause.get()).build();
+        try (s; SnowflakeGenerator g = IdGenerator.snowflake(LAYOUT).workerIds(s).clock(clock).build()) {
+            long first = g.nextId();
+            // A pause of one TTL that the wall clock did not see (e.g. it was stepped back meanwhile).
+            pause.set(TTL.toNanos());
+            wall.addAndGet(ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS + 1);
+            assertThatThrownBy(g::nextId).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("deadline passed");
+            assertThat(s.stats().losses()).isEqualTo(1);
+            assertThat(LAYOUT.decode(first).nodeId()).isEqualTo(g.nodeId());
+        } finally {
+            never.countDown();
+            stopped.shutdownNow();
+        }
+    }
+
+    @Test
+    void pausedHolderPastExpiry_stopsIssuing_andItsIdGoesToAnotherOnlyAfterTheQuarantine() throws Exception {
+        ScheduledExecutorService pausable = Executors.newSingleThreadScheduledExecutor();
+        ClusterWorkerIdSource paused = source(kit.store("node-4"), "pause").maxWorkerIds(1).scheduler(pausable).build();
+        ClusterWorkerIdSource other = source(kit.store("node-5"), "pause").maxWorkerIds(1).build();
+        IssueLog before = new IssueLog("node-4");
+        IssueLog after = new IssueLog("node-4 resumed");
+        IssueLog next = new IssueLog("node-5");
+        CountDownLatch resume = new CountDownLatch(1);
+        try (paused; other; SnowflakeGenerator g4 = generator(paused)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> paused.stats().renewals() >= 1);
+            for (int i = 0; i < 20; i++) {
+                assertThat(before.issue(g4)).isTrue();
+            }
+            // "kill -STOP": the holder neither renews nor issues.
+            pausable.execute(() -> {
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            SnowflakeGenerator g5 = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .ignoreException(WorkerIdUnavailableException.class).until(() -> generator(other), g -> true);
+            try (g5) {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(next.issue(g5)).isTrue();
+                }
+                // "kill -CONT": the old holder finds its lease gone before issuing anything.
+                resume.countDown();
+                assertThat(after.issue(g4)).isFalse();
+                assertThat(after.failure).hasMessageContaining("worker id 0");
+                await().atMost(Duration.ofSeconds(5)).until(() -> paused.stats().losses() == 1);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(next.issue(g5)).isTrue();
+                }
+            }
+        } finally {
+            resume.countDown();
+            pausable.shutdownNow();
+            pausable.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertThat(g5NodeIds(before, next)).containsOnly(0L);
+        Invariants.assertNoDuplicates(before, after, next);
+        Invariants.assertDisjointInTime(before, next);
+        Invariants.assertLaterTimestamps(before, next);
+    }
+
+    private static Set<Long> g5NodeIds(IssueLog... logs) {
+        Set<Long> nodes = new HashSet<>();
+        for (IssueLog l : logs) {
+            for (long id : l.ids()) {
+                nodes.add(LAYOUT.decode(id).nodeId());
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void membersRestartedRepeatedly_neverShareALiveId() {
+        Map<String, ClusterWorkerIdSource> sources = new HashMap<>();
+        Map<String, SnowflakeGenerator> gens = new HashMap<>();
+        Map<Long, IssueLog> lastLogOfId = new HashMap<>();
+        List<IssueLog> logs = new ArrayList<>();
+        List<String> live = new ArrayList<>(List.of("restart-1", "restart-2"));
+        int fresh = 3;
+        try {
+            for (String n : live) {
+                kit.join(n);
+            }
+            for (String n : List.of("node-1", "node-2", "node-3", "node-4", "node-5", "restart-1", "restart-2")) {
+                start(n, sources, gens, lastLogOfId, logs);
+            }
+            for (int round = 0; round < 6; round++) {
+                String victim = live.remove(0);
+                gens.remove(victim).close();
+                sources.remove(victim).close();
+                kit.leave(victim);
+                String name = round % 2 == 0 ? victim : "restart-" + fresh++;
+                kit.join(name);
+                live.add(name);
+                start(name, sources, gens, lastLogOfId, logs);
+                Set<Long> liveIds = new HashSet<>();
+                for (SnowflakeGenerator g : gens.values()) {
+                    assertThat(liveIds.add(g.nodeId())).as("live worker ids %s", gens).isTrue();
+                }
+            }
+        } finally {
+            gens.values().forEach(SnowflakeGenerator::close);
+            sources.values().forEach(ClusterWorkerIdSource::close);
+            live.forEach(kit::leave);
+        }
+        Invariants.assertNoDuplicates(logs.toArray(IssueLog[]::new));
+    }
+
+    private static void start(String name, Map<String, ClusterWorkerIdSource> sources,
+            Map<String, SnowflakeGenerator> gens, Map<Long, IssueLog> lastLogOfId, List<IssueLog> logs) {
+        ClusterWorkerIdSource s = source(kit.store(name), "restarts").maxWorkerIds(8).build();
+        SnowflakeGenerator g = generator(s);
+        sources.put(name, s);
+        gens.put(name, g);
+        IssueLog log = new IssueLog(name + "@" + g.nodeId());
+        for (int i = 0; i < 50; i++) {
+            assertThat(log.issue(g)).isTrue();
+        }
+        IssueLog previous = lastLogOfId.put(g.nodeId(), log);
+        if (previous != null) {
+            Invariants.assertDisjointInTime(previous, log);
+            Invariants.assertLaterTimestamps(previous, log);
+        }
+        logs.add(log);
+    }
+}

@@ -1,0 +1,20 @@
+package io.dstk.idgen.cluster;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * Repeated trials of {@link PartitionTrial}, each on a fresh cluster: {@code mvn -B -Pchaos -pl toolkit-idgen -am
+ * verify}.
+ */
+@Tag("chaos")
+class PartitionChaosTest {
+
+    @RepeatedTest(10)
+    void partitionThenHeal_neverTwoLiveHoldersOfOneId(RepetitionInfo trial) {
+        try (IdgenClusterKit kit = IdgenClusterKit.start(5)) {
+            PartitionTrial.run(kit, "chaos-" + trial.getCurrentRepetition());
+        }
+    }
+}
