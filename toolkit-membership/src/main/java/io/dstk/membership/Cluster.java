@@ -103,6 +103,10 @@ public interface Cluster extends AutoCloseable {
   /**
    * Registers a listener for events after this call. See {@link MembershipListener} for threading and overflow.
    *
+   * <p>To follow the view without a gap, register first and then read {@link #view()}: every view installed after
+   * this call reaches the listener, so the first event may carry the view already read (compare
+   * {@link ClusterView#id()}). Reading the view first and registering after can miss a view installed in between.
+   *
    * @param listener the listener
    * @return a handle that removes the listener (queued events are dropped)
    */

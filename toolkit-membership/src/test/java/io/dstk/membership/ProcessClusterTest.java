@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -90,7 +91,7 @@ class ProcessClusterTest {
   private Node launch(String name) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         "-cp", System.getProperty("java.class.path"), ProcessMember.class.getName(), cluster,
         Integer.toString(basePort), name)
         .redirectErrorStream(true)
@@ -101,9 +102,15 @@ class ProcessClusterTest {
   }
 
   private void awaitView(List<Node> who, Set<String> expected) {
-    await().atMost(AWAIT).pollInterval(Duration.ofMillis(10))
-        .conditionEvaluationListener(c -> { })
-        .until(() -> who.stream().allMatch(n -> n.view.get().equals(expected)));
+    try {
+      await().atMost(AWAIT).pollInterval(Duration.ofMillis(10))
+          .until(() -> who.stream().allMatch(n -> n.view.get().equals(expected)));
+    } catch (ConditionTimeoutException e) {
+      for (Node n : who) {
+        System.out.println(n.name + " (alive " + n.process.isAlive() + "): " + String.join("\n  ", n.output));
+      }
+      throw e;
+    }
   }
 
   private static void signal(Process p, String sig) throws Exception {
