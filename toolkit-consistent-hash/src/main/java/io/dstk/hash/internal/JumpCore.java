@@ -32,16 +32,17 @@ public final class JumpCore<N> extends AbstractHash<N> {
     }
 
     /*
-     * Guava computes next = (int) ((candidate + 1) / (r / 2^31)) with r = (int) (state >>> 33) + 1: a division on
-     * the loop's critical path. Here the reciprocal 2^31 / r, which depends only on the generator, is computed off
-     * that path and multiplied. Exactness: for a true quotient Q < 2^22 Guava's result is floor(Q) (Q's distance to
-     * the next integer, >= 1/r >= 2^-31, exceeds half an ulp), and our product is within 2^-30 of Q; so when the
-     * product's fraction is within EPS of an integer we compute floor(Q) exactly with integer division, otherwise
-     * truncating the product gives floor(Q). For buckets <= 2^22, Q >= buckets rejects in both. Larger bucket
-     * counts use Guava's loop as is.
+     * Guava computes next = (int) ((candidate + 1) / (r / 2^31)) with r = (int) (state >>> 33) + 1: two divisions on
+     * the loop's critical path. For buckets <= 2^22 Guava's result is floor(Q), Q = (candidate + 1) * 2^31 / r,
+     * whenever Q < 2^22 (Q's distance to the next integer, >= 1/r >= 2^-31, exceeds half an ulp), and both loops end
+     * when Q >= buckets. Here floor(Q) is computed in integers: m ~ 2^62 / r depends only on the generator, so its
+     * division runs off the critical path; the path itself is one 64x64 high multiply. With n = (candidate + 1) * 2^31
+     * < 2^53 and e = Q * 2^-53 (the double division's rounding; < 2^-31 <= 1/r while Q < 2^22), n * m / 2^62 lies in
+     * (Q - 2^-9 - e, Q + e]: Q is at least 1/r from the next integer, so the product's floor is floor(Q) or one less,
+     * and one remainder check fixes it. When Q is larger the error stays below 2 and the loop ends either way.
+     * Larger bucket counts use Guava's loop as is.
      */
     private static final int FAST_LIMIT = 1 << 22;
-    private static final double EPS = 0x1.0p-26;
 
     static int jumpFast(long state, int buckets) {
         int candidate = 0;
@@ -51,17 +52,16 @@ public final class JumpCore<N> extends AbstractHash<N> {
             if (r < 0) {
                 return candidate; // r overflowed to -2^31: Guava's quotient is negative, which ends its loop
             }
-            double q = (candidate + 1) * (0x1.0p31 / r);
-            int next = (int) q;
-            double fraction = q - next;
-            if (fraction < EPS || fraction > 1 - EPS) {
-                long exact = (((long) candidate + 1) << 31) / r;
-                next = exact >= buckets ? buckets : (int) exact;
+            long m = (long) (0x1.0p62 / r);
+            long n = (long) (candidate + 1) << 31;
+            long next = Math.multiplyHigh(n << 2, m);
+            if (n - next * r >= r) {
+                next++;
             }
             if (next >= buckets) {
                 return candidate;
             }
-            candidate = next;
+            candidate = (int) next;
         }
     }
 
