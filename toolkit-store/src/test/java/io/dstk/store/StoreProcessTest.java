@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
@@ -24,14 +25,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three voters in their own JVMs, this JVM a non-voting member using the store through them: {@code kill -9} of the
- * leader's process, then operations resume.
+ * leader's process, then operations resume; and a lease holder in a fourth JVM paused with {@code kill -STOP}.
  */
 class StoreProcessTest {
 
-  /** One voter JVM and the last leader it printed. */
+  /** One JVM, the lines it printed and the last leader it printed. */
   private static final class Voter {
     final Process process;
     final AtomicReference<String> leader = new AtomicReference<>("-");
+    final List<String> lines = new CopyOnWriteArrayList<>();
 
     Voter(Process process) {
       this.process = process;
@@ -40,6 +42,7 @@ class StoreProcessTest {
             StandardCharsets.UTF_8))) {
           String line;
           while ((line = r.readLine()) != null) {
+            lines.add(line);
             if (line.startsWith("LEADER ")) {
               leader.set(line.substring(7));
             }
@@ -53,23 +56,42 @@ class StoreProcessTest {
     }
   }
 
+  static Process startJvm(Class<?> main, String clusterName, int base, int raftBase, String node, String voters)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+        "-cp", System.getProperty("java.class.path"), main.getName(), clusterName,
+        Integer.toString(base), Integer.toString(raftBase), node, voters)
+        .redirectErrorStream(true).start();
+  }
+
+  static void signal(Process p, String sig) throws Exception {
+    Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).redirectErrorStream(true).start();
+    assertThat(k.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(k.exitValue()).as("kill -%s %s", sig, p.pid()).isZero();
+  }
+
+  static void stopAll(Map<String, Voter> procs) throws InterruptedException {
+    for (Voter v : procs.values()) {
+      v.process.destroyForcibly();
+    }
+    for (Voter v : procs.values()) {
+      v.process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   static long killLeaderAndMeasureResume() throws Exception {
     String clusterName = "dstk-store-proc-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     int base = TestCluster.freePortRange(20);
     int raftBase = TestCluster.freePortRange(10);
     String voters = "v1,v2,v3";
     Map<String, Voter> procs = new LinkedHashMap<>();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Cluster client = null;
     ClusterStore store = null;
     try {
       for (String v : voters.split(",")) {
-        Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-            "-cp", System.getProperty("java.class.path"), StoreProcessVoter.class.getName(), clusterName,
-            Integer.toString(base), Integer.toString(raftBase), v, voters)
-            .redirectErrorStream(true).start();
-        procs.put(v, new Voter(p));
+        procs.put(v, new Voter(startJvm(StoreProcessVoter.class, clusterName, base, raftBase, v, voters)));
       }
       client = Cluster.join(ClusterConfig.localhost(clusterName).ports(base, 20).nodeName("client").build());
       store = ClusterStore.open(client, StoreProcessVoter.config(voters, raftBase));
@@ -112,13 +134,98 @@ class StoreProcessTest {
       if (client != null) {
         client.close();
       }
-      for (Voter v : procs.values()) {
-        v.process.destroyForcibly();
-      }
-      for (Voter v : procs.values()) {
-        v.process.waitFor(10, TimeUnit.SECONDS);
-      }
+      stopAll(procs);
     }
+  }
+
+  /**
+   * Runs the paused-holder scenario and returns the holder's output from its {@code RESUMED} line on. The holder (its
+   * own JVM) holds {@code job} and writes to the fenced resource; it is stopped with {@code kill -STOP}; this JVM
+   * takes the lease over once it expired, with a higher epoch, and writes the resource; then {@code kill -CONT}.
+   */
+  static List<String> pausedHolderTrial() throws Exception {
+    String clusterName = "dstk-store-stop-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    int base = TestCluster.freePortRange(20);
+    int raftBase = TestCluster.freePortRange(10);
+    String voters = "v1,v2,v3";
+    Map<String, Voter> procs = new LinkedHashMap<>();
+    Cluster client = null;
+    ClusterStore store = null;
+    try {
+      for (String v : voters.split(",")) {
+        procs.put(v, new Voter(startJvm(StoreProcessVoter.class, clusterName, base, raftBase, v, voters)));
+      }
+      Voter holder = new Voter(startJvm(StoreProcessHolder.class, clusterName, base, raftBase, "holder", voters));
+      procs.put("holder", holder);
+      client = Cluster.join(ClusterConfig.localhost(clusterName).ports(base, 20).nodeName("client").build());
+      store = ClusterStore.open(client, StoreProcessVoter.config(voters, raftBase));
+      ClusterStore s = store;
+      // The holder acquired the lease and acts on it.
+      String acquired = await().atMost(Duration.ofSeconds(90)).until(
+          () -> holder.lines.stream().filter(l -> l.startsWith("ACQUIRED ")).findFirst().orElse(null),
+          l -> l != null);
+      long epoch = Long.parseLong(acquired.substring("ACQUIRED ".length()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> holder.lines.contains("ACT " + epoch + " ok"));
+
+      signal(holder.process, "STOP");
+      // The lease expires by the leader's clock; this member takes it over with a higher epoch.
+      Lease taken = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .ignoreExceptions().until(() -> s.tryAcquire(StoreProcessHolder.LEASE, Duration.ofSeconds(30))
+              .orElse(null), l -> l != null);
+      assertThat(taken.epoch()).isGreaterThan(epoch);
+      assertThat(StoreProcessHolder.fencedWrite(s, taken.epoch())).isTrue();
+      long resourceVersion = s.get(StoreProcessHolder.RESOURCE).orElseThrow().version();
+      signal(holder.process, "CONT");
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> holder.lines.contains("DONE")
+          || holder.lines.stream().anyMatch(l -> l.startsWith("RENEW " + epoch)) && !holder.process.isAlive());
+      List<String> lines = List.copyOf(holder.lines);
+      int resumed = -1;
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith("RESUMED ")) {
+          resumed = i;
+        }
+      }
+      // The takeover is intact: the stale holder wrote nothing after it.
+      assertThat(s.get(StoreProcessHolder.RESOURCE).orElseThrow().version()).isEqualTo(resourceVersion);
+      assertThat(s.leaseInfo(StoreProcessHolder.LEASE)).hasValueSatisfying(i ->
+          assertThat(i.epoch()).isEqualTo(taken.epoch()));
+      taken.release();
+      assertThat(resumed).as("holder output %s", lines).isNotNegative();
+      return lines.subList(resumed, lines.size());
+    } finally {
+      if (store != null) {
+        store.close();
+      }
+      if (client != null) {
+        client.close();
+      }
+      stopAll(procs);
+    }
+  }
+
+  static void checkPausedHolder(List<String> afterResume) {
+    // The holder finds its lease lost (by its clock, and notified) before it acts: no successful action after the
+    // pause, and its fenced write and renewal are refused.
+    assertThat(afterResume).as("holder output after the pause").noneMatch(l -> l.startsWith("ACT ") && l.endsWith(
+        " ok"));
+    assertThat(afterResume).anyMatch(l -> l.startsWith("LOST ") && l.contains("valid=false")
+        && l.contains("notified=true"));
+    assertThat(afterResume).anyMatch(l -> l.startsWith("FENCED ") && l.endsWith(" refused"));
+    assertThat(afterResume).anyMatch(l -> l.startsWith("RENEW ") && l.endsWith(" refused"));
+  }
+
+  @Test
+  void holderPausedWithKillStop_findsItsLeaseLostOnWakeUp_andItsFencedWriteIsRefused() throws Exception {
+    List<String> afterResume = pausedHolderTrial();
+    System.out.println("paused holder after kill -CONT: " + afterResume);
+    checkPausedHolder(afterResume);
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void repeatedKillStopOfTheHolder() throws Exception {
+    checkPausedHolder(pausedHolderTrial());
   }
 
   @Test
