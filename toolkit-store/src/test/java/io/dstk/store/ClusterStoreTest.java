@@ -1,8 +1,10 @@
 package io.dstk.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.dstk.membership.PayloadCodec;
 import io.dstk.store.internal.Codec;
 import io.dstk.store.internal.Codec.Command;
 import io.dstk.store.internal.Codec.Op;
@@ -109,5 +111,38 @@ class ClusterStoreTest {
     assertThat(retry.version()).isEqualTo(first.version());
     assertThat(kit.store("node-1").leaseInfo("dup.l")).hasValueSatisfying(i ->
         assertThat(i.epoch()).isEqualTo(first.version()));
+  }
+
+  @Test
+  void typedMap_storesEncodedValuesUnderItsPrefix_withTheByteApisVersions() {
+    ClusterStore s = kit.store("node-4");
+    StoreMap<Long> budgets = s.map("budget.", PayloadCodec.longs());
+    long v = budgets.put("eu", 1_000L);
+    assertThat(budgets.get("eu")).contains(new VersionedValue<>(1_000L, v));
+    // The byte API sees the encoded value under prefix + key.
+    assertThat(kit.store("node-1").get("budget.eu")).hasValueSatisfying(x -> {
+      assertThat(x.version()).isEqualTo(v);
+      assertThat(x.value()).isEqualTo(PayloadCodec.longs().encode(1_000L));
+    });
+    assertThat(budgets.compareAndSet("eu", v - 1, 5L)).isEqualTo(new CasResult(false, v));
+    CasResult ok = budgets.compareAndSet("eu", v, 900L);
+    assertThat(ok.success()).isTrue();
+    assertThat(budgets.get("eu").orElseThrow().value()).isEqualTo(900L);
+    assertThat(budgets.get("us")).isEmpty();
+    assertThat(budgets.delete("eu")).isGreaterThan(ok.version());
+    assertThat(budgets.get("eu")).isEmpty();
+    StoreMap<String> names = s.map("", PayloadCodec.utf8());
+    assertThat(names.putAsync("typed.name", "zoë").thenCompose(x -> names.getAsync("typed.name")).join())
+        .hasValueSatisfying(x -> assertThat(x.value()).isEqualTo("zoë"));
+  }
+
+  @Test
+  void typedMap_valueItsCodecCannotDecode_failsTheReadAndLeavesTheValue() {
+    ClusterStore s = kit.store("node-2");
+    long v = s.put("typed.bad.k", new byte[] {1, 2, 3});
+    StoreMap<Long> longs = s.map("typed.bad.", PayloadCodec.longs());
+    assertThatThrownBy(() -> longs.get("k")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("typed.bad.k").hasMessageContaining("3 bytes");
+    assertThat(s.get("typed.bad.k").orElseThrow().version()).isEqualTo(v);
   }
 }
