@@ -809,7 +809,7 @@ final class DefaultClusterStore implements ClusterStore {
     RAFT r = raft;
     return new StoreStats(operations.sum(), failures.sum(), noQuorum.sum(), timeouts.sum(), latency.sum(),
         r != null && r.isLeader(), r == null ? 0 : r.currentTerm(), r == null ? 0 : r.commitIndex(),
-        r == null ? 0 : r.logSize(), hasQuorum());
+        r == null ? 0 : r.logSize(), hasQuorum(), r == null ? 0 : sm.duplicates());
   }
 
   @Override

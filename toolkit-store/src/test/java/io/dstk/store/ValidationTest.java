@@ -117,5 +117,6 @@ class ValidationTest {
     assertThat(registry.get(StoreMeterBinder.OPERATIONS).functionTimer().count()).isPositive();
     assertThat(registry.get(StoreMeterBinder.FAILURES).tag("reason", "no_quorum").functionCounter().count())
         .isZero();
+    assertThat(registry.get(StoreMeterBinder.DUPLICATES).functionCounter().count()).isZero();
   }
 }
