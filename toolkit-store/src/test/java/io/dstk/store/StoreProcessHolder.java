@@ -11,8 +11,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A lease holder in its own process (a non-voting member), for the {@code kill -STOP} test. It acquires the lease
- * {@code job} (TTL 1 s), then every 100 ms checks it, writes to the fenced resource {@code job.resource} with its
- * epoch and renews it. It prints what it does:
+ * {@code job} (TTL 2 s), then every 100 ms checks it, writes to the fenced resource {@code job.resource} with its
+ * epoch and renews it; once the lease is lost it reports what a stale holder gets, then acquires the lease again. It
+ * prints what it does:
  *
  * <ul>
  *   <li>{@code ACQUIRED <epoch>};
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code RESUMED <ms>}: more than 700 ms passed since the previous round (the process was paused);
  *   <li>{@code LOST <epoch> valid=<isValid> notified=<lost() done>}: the lease was found lost before acting;
  *   <li>{@code FENCED <epoch> ok|refused} and {@code RENEW <epoch> ok|refused}: what a stale holder's fenced write
- *       and renewal get.
+ *       and renewal get;
+ *   <li>{@code ERROR <exception>}: a store operation failed (the round is repeated).
  * </ul>
  *
  * <p>Arguments: cluster name, cluster base port, raft base port, node name, voters (comma-separated).
@@ -28,15 +30,15 @@ import java.util.concurrent.TimeoutException;
 public final class StoreProcessHolder {
   static final String LEASE = "job";
   static final String RESOURCE = "job.resource";
-  static final Duration TTL = Duration.ofSeconds(1);
+  static final Duration TTL = Duration.ofSeconds(2);
 
   private StoreProcessHolder() {}
 
   /**
-   * Runs the holder.
+   * Runs the holder until it is killed.
    *
    * @param args see the class comment
-   * @throws Exception if the store fails
+   * @throws Exception if the store cannot be opened
    */
   public static void main(String[] args) throws Exception {
     Cluster cluster = Cluster.join(ClusterConfig.localhost(args[0]).ports(Integer.parseInt(args[1]), 20)
@@ -50,8 +52,20 @@ public final class StoreProcessHolder {
       print("NOQUORUM");
       return;
     }
-    Lease lease = store.acquire(LEASE, TTL, Duration.ofSeconds(60));
-    print("ACQUIRED " + lease.epoch());
+    while (true) {
+      Lease lease;
+      try {
+        lease = store.acquire(LEASE, TTL, Duration.ofMinutes(10));
+      } catch (StoreException e) {
+        print("ERROR " + e);
+        continue;
+      }
+      print("ACQUIRED " + lease.epoch());
+      hold(store, lease);
+    }
+  }
+
+  private static void hold(ClusterStore store, Lease lease) {
     long last = System.nanoTime();
     while (true) {
       long now = System.nanoTime();
@@ -59,34 +73,36 @@ public final class StoreProcessHolder {
         print("RESUMED " + (now - last) / 1_000_000);
       }
       last = now;
-      // Right before acting: is the lease still held by this holder's clock?
-      if (!lease.isValid()) {
-        print("LOST " + lease.epoch() + " valid=" + lease.isValid() + " notified=" + lease.lost().isDone());
-        // A stale holder that acted anyway would be refused by the resource and by the store.
-        print("FENCED " + lease.epoch() + (fencedWrite(store, lease.epoch()) ? " ok" : " refused"));
-        try {
-          lease.renew(TTL);
-          print("RENEW " + lease.epoch() + " ok");
-        } catch (LeaseLostException e) {
-          print("RENEW " + lease.epoch() + " refused");
-        }
-        break;
-      }
-      print("ACT " + lease.epoch() + (fencedWrite(store, lease.epoch()) ? " ok" : " refused"));
       try {
+        // Right before acting: is the lease still held by this holder's clock?
+        if (!lease.isValid()) {
+          print("LOST " + lease.epoch() + " valid=" + lease.isValid() + " notified=" + lease.lost().isDone());
+          // A stale holder that acted anyway would be refused by the resource and by the store.
+          print("FENCED " + lease.epoch() + (fencedWrite(store, lease.epoch()) ? " ok" : " refused"));
+          try {
+            lease.renew(TTL);
+            print("RENEW " + lease.epoch() + " ok");
+          } catch (LeaseLostException e) {
+            print("RENEW " + lease.epoch() + " refused");
+          }
+          return;
+        }
+        print("ACT " + lease.epoch() + (fencedWrite(store, lease.epoch()) ? " ok" : " refused"));
         lease.renew(TTL);
       } catch (LeaseLostException e) {
-        print("RENEW " + lease.epoch() + " refused");
+        // reported as LOST in the next round
+      } catch (StoreException e) {
+        print("ERROR " + e);
       }
       try {
         lease.lost().get(100, TimeUnit.MILLISECONDS); // paces the rounds; wakes early when the lease is lost
       } catch (TimeoutException | ExecutionException e) {
         // next round
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
-    print("DONE");
-    store.close();
-    cluster.close();
   }
 
   /**
