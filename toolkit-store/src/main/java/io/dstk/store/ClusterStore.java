@@ -1,6 +1,7 @@
 package io.dstk.store;
 
 import io.dstk.membership.Cluster;
+import io.dstk.membership.PayloadCodec;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +27,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link #hasQuorum()} is false; while a new leader is elected on a majority side, operations wait (within their
  * timeout) for it.
  *
- * <p><b>Failure behaviour.</b> Every operation is bounded by {@link StoreConfig#operationTimeout()} and fails with
- * {@link StoreTimeoutException} after it; an operation that failed with a timeout, or with
- * {@link NoQuorumException} after its leader lost its majority, may or may not have been applied. Operations are
- * never retried after they reached a leader, so none is applied twice.
+ * <p><b>Failure behaviour and retries.</b> Every operation is bounded by {@link StoreConfig#operationTimeout()} and
+ * fails with {@link StoreTimeoutException} after it; an operation that timed out may or may not have been applied.
+ * Within its timeout, a call is retried after a leader change, a lost leadership or a transport failure. Each write
+ * (put, compareAndSet, delete, counter update, lease acquire, renew, release) carries a request id fixed for all its
+ * attempts, and the voters remember the results of recent request ids ({@link StoreConfig#dedupMaxEntries()},
+ * {@link StoreConfig#dedupMaxAge()}): a retry that reaches the log again returns the first result instead of being
+ * applied twice. {@link NoQuorumException} means the operation was not applied, unless an earlier attempt of the same
+ * call had reached a leader that then lost its majority: then, as after a timeout, it may have been applied.
  *
  * <p><b>Limits.</b> Keys and names are 1..256 UTF-8 bytes; values at most {@link StoreConfig#maxValueBytes()}; map
  * keys, counters and leases together at most {@link StoreConfig#maxKeys()} ({@link StoreLimitException}); lease TTLs
@@ -126,6 +131,20 @@ public interface ClusterStore extends AutoCloseable {
    * @return a future of the version of the deletion, or 0 if the key was absent
    */
   CompletableFuture<Long> deleteAsync(String key);
+
+  /**
+   * Returns a typed view of the keys that start with {@code prefix}, with values encoded by {@code codec} (no round
+   * trip). See {@link StoreMap}.
+   *
+   * @param prefix the key prefix, at most 255 UTF-8 bytes, may be empty
+   * @param codec the value codec, e.g. {@link PayloadCodec#utf8()} or {@link PayloadCodec#longs()}
+   * @param <T> the value type
+   * @return the view
+   * @throws IllegalArgumentException if the prefix is too long
+   */
+  default <T> StoreMap<T> map(String prefix, PayloadCodec<T> codec) {
+    return new TypedStoreMap<>(this, prefix, codec);
+  }
 
   /**
    * Returns a handle on a named counter (no round trip); a counter that was never written reads 0.

@@ -11,6 +11,7 @@ import io.dstk.store.internal.Codec.Command;
 import io.dstk.store.internal.Codec.Op;
 import io.dstk.store.internal.Codec.Result;
 import io.dstk.store.internal.Codec.Status;
+import io.dstk.store.internal.LeaderUpdates;
 import io.dstk.store.internal.RaftStack;
 import io.dstk.store.internal.StoreStateMachine;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +23,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
+import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.raft.InMemoryLog;
 import org.jgroups.protocols.raft.RAFT;
@@ -44,7 +49,18 @@ import org.slf4j.LoggerFactory;
  * Routing: every operation is a command that must be proposed by the raft leader, which stamps it with its clock.
  * A caller that is the leader proposes directly; any other member sends the command over the cluster's messaging to
  * the leader (voters know it) or to a voter (other members), which answers NOT_LEADER with a hint when it is not
- * the leader. Retries happen only before a command reached a leader, so nothing is applied twice.
+ * the leader (or lost the leadership while the command was in flight).
+ *
+ * Retries and duplicates: every mutating command carries a request id (this store's random client id and a
+ * sequence number), fixed for all attempts of one call. A call is retried until its deadline after a leader change,
+ * a lost leadership or a transport failure, even if an earlier attempt may have reached the log; the state machine
+ * answers a request id it has already applied with the first result, so a retry is never applied twice (within the
+ * dedup window of StoreConfig). Reads carry no id: applying them twice is harmless.
+ *
+ * Waiting: a call that cannot proceed (no leader known yet, leader not yet in the view, a voter that knows no leader)
+ * waits for the next change this member can observe — a raft role or leader update (LeaderUpdates), a raft view, a
+ * cluster view — bounded by a backoff timer (10 ms doubling to 320 ms) for what it cannot observe (another voter's
+ * knowledge) and by its deadline. Nothing sleeps.
  *
  * Leader clock: when this voter becomes leader it starts its clock at the state machine's time (the largest stamp
  * applied) and advances it with its monotonic ticker; each stamp is max(state time, clock). Each leader's clock thus
@@ -54,12 +70,18 @@ import org.slf4j.LoggerFactory;
 final class DefaultClusterStore implements ClusterStore {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultClusterStore.class);
   private static final AtomicInteger IDS = new AtomicInteger();
-  private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
 
   private final Cluster cluster;
   private final StoreConfig config;
   private final String self;
   private final String holderId;
+  private final long clientId;
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong changes = new AtomicLong();
+  private final Set<Runnable> changeWaiters = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<Result>> pending = ConcurrentHashMap.newKeySet();
   private final boolean voter;
   private final LongSupplier ticker;
   private final Endpoint<byte[], byte[]> endpoint;
@@ -75,6 +97,7 @@ final class DefaultClusterStore implements ClusterStore {
   private volatile JChannel channel;
   private volatile RAFT raft;
   private volatile Registration registration;
+  private volatile Registration viewListener;
   private volatile String leaderHint;
   private volatile long clockBase;
   private volatile long clockBaseNanos;
@@ -84,6 +107,11 @@ final class DefaultClusterStore implements ClusterStore {
     this.config = config;
     this.self = cluster.self().name();
     this.holderId = self + "#" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    long id0;
+    do {
+      id0 = ThreadLocalRandom.current().nextLong();
+    } while (id0 == 0);
+    this.clientId = id0;
     this.voter = config.voters().contains(self);
     this.ticker = config.ticker();
     this.endpoint = Endpoint.of("dstk.store." + config.storeName(), PayloadCodec.bytes(), PayloadCodec.bytes());
@@ -93,12 +121,13 @@ final class DefaultClusterStore implements ClusterStore {
       t.setDaemon(true);
       return t;
     });
-    this.sm = new StoreStateMachine(config.maxKeys());
+    this.sm = new StoreStateMachine(config.maxKeys(), config.dedupMaxEntries(), config.dedupMaxAge().toNanos());
   }
 
   static ClusterStore open(Cluster cluster, StoreConfig config) {
     DefaultClusterStore s = new DefaultClusterStore(cluster, config);
     try {
+      s.viewListener = cluster.addListener(e -> s.signalChange());
       if (s.voter) {
         s.startRaft();
         s.registration = cluster.serve(s.endpoint, (from, bytes) -> s.serveRequest(bytes));
@@ -118,6 +147,13 @@ final class DefaultClusterStore implements ClusterStore {
       RAFT r = ch.getProtocolStack().findProtocol(RAFT.class);
       r.stateMachine(sm);
       r.addRoleListener(this::onRoleChange);
+      ((LeaderUpdates) r).onLeaderUpdate(this::signalChange);
+      ch.setReceiver(new Receiver() {
+        @Override
+        public void viewAccepted(View view) {
+          signalChange();
+        }
+      });
       this.channel = ch;
       this.raft = r;
       ch.connect(raftCluster);
@@ -165,9 +201,65 @@ final class DefaultClusterStore implements ClusterStore {
       LOG.debug("{} is the leader of store '{}' at store time {}", self, config.storeName(), clockBase);
     } else {
       for (CompletableFuture<byte[]> f : inFlight) {
-        f.completeExceptionally(new NoQuorumException("'" + self + "' lost the leadership of store '"
-            + config.storeName() + "' while the operation was in flight; it may or may not have been applied"));
+        f.completeExceptionally(new LeadershipLost("'" + self + "' lost the leadership of store '"
+            + config.storeName() + "' while the operation was in flight"));
       }
+    }
+    signalChange();
+  }
+
+  /** Something this member can observe changed (raft role or leader, raft view, cluster view): wake the waiters. */
+  private void signalChange() {
+    changes.incrementAndGet();
+    if (changeWaiters.isEmpty()) {
+      return;
+    }
+    for (Runnable w : changeWaiters) {
+      changeWaiters.remove(w);
+      try {
+        scheduler.execute(w);
+      } catch (RejectedExecutionException e) {
+        // closed: pending operations are failed by close()
+      }
+    }
+  }
+
+  /** Returns the number of changes signalled so far; pass it to {@link #awaitChange} to wait for the next one. */
+  long changeCount() {
+    return changes.get();
+  }
+
+  /**
+   * Waits until a change after {@code seen} is signalled, or {@code maxNanos} passed.
+   *
+   * @return whether a change was signalled
+   */
+  boolean awaitChange(long seen, long maxNanos) throws InterruptedException {
+    CompletableFuture<Void> woken = new CompletableFuture<>();
+    Runnable w = () -> woken.complete(null);
+    changeWaiters.add(w);
+    if (changes.get() != seen) {
+      changeWaiters.remove(w);
+      return true;
+    }
+    try {
+      woken.get(maxNanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return changes.get() != seen;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      changeWaiters.remove(w);
+    }
+  }
+
+  /** Internal: the leader lost its leadership while a command was in flight; the call retries. */
+  private static final class LeadershipLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LeadershipLost(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -205,8 +297,11 @@ final class DefaultClusterStore implements ClusterStore {
       Thread.currentThread().interrupt();
       return Codec.encode(Result.of(Status.TIMEOUT, 0));
     } catch (ExecutionException e) {
-      return Codec.encode(new Result(e.getCause() instanceof NoQuorumException ? Status.NO_QUORUM : Status.TIMEOUT,
-          0, 0, String.valueOf(e.getCause().getMessage()), null));
+      if (e.getCause() instanceof LeadershipLost) {
+        // The caller retries with the same request id; the new leader answers a duplicate with the first result.
+        return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leaderName(), null));
+      }
+      return Codec.encode(new Result(Status.TIMEOUT, 0, 0, String.valueOf(e.getCause().getMessage()), null));
     }
   }
 
@@ -219,16 +314,16 @@ final class DefaultClusterStore implements ClusterStore {
     try {
       raft.setAsync(copy, 0, copy.length, null).whenComplete((r, e) -> {
         if (e != null) {
-          f.completeExceptionally(new NoQuorumException("leader '" + self + "' could not commit: " + e, e));
+          f.completeExceptionally(new LeadershipLost("leader '" + self + "' could not commit: " + e));
         } else {
           f.complete(r);
         }
       });
     } catch (RuntimeException e) {
-      f.completeExceptionally(new NoQuorumException("leader '" + self + "' could not propose: " + e, e));
+      f.completeExceptionally(new LeadershipLost("leader '" + self + "' could not propose: " + e));
     }
     if (!raft.isLeader()) {
-      f.completeExceptionally(new NoQuorumException("'" + self + "' is no longer the leader"));
+      f.completeExceptionally(new LeadershipLost("'" + self + "' is no longer the leader"));
     }
     return f;
   }
@@ -239,10 +334,24 @@ final class DefaultClusterStore implements ClusterStore {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new StoreException("store '" + config.storeName() + "' is closed"));
     }
+    Command c = Codec.isMutating(command.op()) && !command.hasRequestId()
+        ? command.withRequestId(clientId, sequence.incrementAndGet()) : command;
+    return executeEncoded(Codec.encode(c));
+  }
+
+  /** Runs an encoded command, retrying until its deadline; the same bytes (and request id) on every attempt. */
+  CompletableFuture<Result> executeEncoded(byte[] bytes) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new StoreException("store '" + config.storeName() + "' is closed"));
+    }
     long start = ticker.getAsLong();
     long deadline = start + config.operationTimeout().toNanos();
-    byte[] bytes = Codec.encode(command);
     CompletableFuture<Result> result = new CompletableFuture<>();
+    pending.add(result);
+    result.whenComplete((r, e) -> pending.remove(result));
+    if (closed.get()) {
+      result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+    }
     attempt(bytes, deadline, result, 0);
     return result.whenComplete((r, e) -> {
       operations.increment();
@@ -263,6 +372,7 @@ final class DefaultClusterStore implements ClusterStore {
     if (result.isDone()) {
       return;
     }
+    long seen = changes.get(); // before reading any state, so that a change after the checks below wakes the retry
     long remaining = deadline - ticker.getAsLong();
     if (closed.get()) {
       result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
@@ -281,7 +391,12 @@ final class DefaultClusterStore implements ClusterStore {
             complete(result, Codec.decodeResult(b));
           } else {
             Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            result.completeExceptionally(c instanceof TimeoutException ? timeout(c) : c);
+            if (c instanceof LeadershipLost) {
+              LOG.debug("retrying after a lost leadership: {}", c.getMessage());
+              retryLater(bytes, deadline, result, n, seen);
+            } else {
+              result.completeExceptionally(c instanceof TimeoutException ? timeout(c) : c);
+            }
           }
         });
         return;
@@ -291,16 +406,16 @@ final class DefaultClusterStore implements ClusterStore {
         if (!majorityReachable()) {
           result.completeExceptionally(noQuorum());
         } else {
-          retryLater(bytes, deadline, result, n + 1);
+          retryLater(bytes, deadline, result, n, seen);
         }
         return;
       }
       Optional<Member> m = cluster.view().member(leader);
       if (m.isEmpty()) {
-        retryLater(bytes, deadline, result, n + 1);
+        retryLater(bytes, deadline, result, n, seen);
         return;
       }
-      remote(m.get(), bytes, deadline, result, n);
+      remote(m.get(), bytes, deadline, result, n, seen);
       return;
     }
     Member target = pickVoter(n);
@@ -308,7 +423,7 @@ final class DefaultClusterStore implements ClusterStore {
       result.completeExceptionally(noQuorum());
       return;
     }
-    remote(target, bytes, deadline, result, n);
+    remote(target, bytes, deadline, result, n, seen);
   }
 
   private Member pickVoter(int n) {
@@ -338,7 +453,7 @@ final class DefaultClusterStore implements ClusterStore {
     return null;
   }
 
-  private void remote(Member to, byte[] bytes, long deadline, CompletableFuture<Result> result, int n) {
+  private void remote(Member to, byte[] bytes, long deadline, CompletableFuture<Result> result, int n, long seen) {
     long remaining = deadline - ticker.getAsLong();
     RequestPolicy policy = RequestPolicy.defaults().withTimeout(Duration.ofNanos(Math.max(remaining, 1_000_000)))
         .withCircuitBreaker(0, Duration.ofSeconds(1));
@@ -350,11 +465,11 @@ final class DefaultClusterStore implements ClusterStore {
     }
     f.whenComplete((b, e) -> {
       if (e != null) {
-        // Transport failures (member gone, request timed out, no handler yet): the command may have reached a
-        // leader only if the request timed out, and then the deadline has passed too.
+        // Transport failures (member gone, request timed out, no handler yet): retry; if the command reached a
+        // leader, the request id makes the retry return the first result.
         LOG.debug("store request to {} failed: {}", to.name(), e.toString());
         leaderHint = null;
-        retryLater(bytes, deadline, result, n + 1);
+        retryLater(bytes, deadline, result, n, seen);
         return;
       }
       Result r;
@@ -370,7 +485,7 @@ final class DefaultClusterStore implements ClusterStore {
           if (r.text() != null && !r.text().equals(to.name())) {
             attempt(bytes, deadline, result, n + 1);
           } else {
-            retryLater(bytes, deadline, result, n + 1);
+            retryLater(bytes, deadline, result, n, seen);
           }
         }
         case Status.NO_QUORUM -> result.completeExceptionally(r.text() == null ? noQuorum()
@@ -385,10 +500,30 @@ final class DefaultClusterStore implements ClusterStore {
     });
   }
 
-  private void retryLater(byte[] bytes, long deadline, CompletableFuture<Result> result, int n) {
+  /*
+   * Retries at the next observed change after `seen`, or after a backoff of 10 ms doubling per attempt up to 320 ms
+   * (for what this member cannot observe, such as another voter learning the leader), or at the deadline.
+   */
+  private void retryLater(byte[] bytes, long deadline, CompletableFuture<Result> result, int n, long seen) {
+    AtomicBoolean once = new AtomicBoolean();
+    Runnable[] waiter = new Runnable[1];
+    Runnable retry = () -> {
+      if (once.compareAndSet(false, true)) {
+        changeWaiters.remove(waiter[0]);
+        attempt(bytes, deadline, result, n + 1);
+      }
+    };
+    waiter[0] = retry;
+    long backoff = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(n, 5));
+    long delay = Math.max(0, Math.min(backoff, deadline - ticker.getAsLong()));
     try {
-      scheduler.schedule(() -> attempt(bytes, deadline, result, n), RETRY_NANOS, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
+      ScheduledFuture<?> timer = scheduler.schedule(retry, delay, TimeUnit.NANOSECONDS);
+      result.whenComplete((r, e) -> timer.cancel(false));
+      changeWaiters.add(retry);
+      if (changes.get() != seen) {
+        scheduler.execute(retry);
+      }
+    } catch (RejectedExecutionException e) {
       result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
     }
   }
@@ -571,12 +706,8 @@ final class DefaultClusterStore implements ClusterStore {
     checkName("name", name);
     long ttlNanos = checkTtl(ttl);
     long start = ticker.getAsLong();
-    return execute(cmd(Op.LEASE_ACQUIRE, name, ttlNanos, 0, holderId, null)).thenApply(r -> {
-      if (r.status() != Status.OK) {
-        return Optional.empty();
-      }
-      return Optional.of(new DefaultLease(this, name, r.version(), start + ttlNanos - config.maxClockDrift().toNanos()));
-    });
+    return execute(cmd(Op.LEASE_ACQUIRE, name, ttlNanos, 0, holderId, null)).thenApply(r ->
+        r.status() == Status.OK ? Optional.of(lease(name, r, start, ttlNanos)) : Optional.empty());
   }
 
   @Override
@@ -587,22 +718,32 @@ final class DefaultClusterStore implements ClusterStore {
       throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
     }
     long end = ticker.getAsLong() + maxWait.toNanos();
-    while (true) {
-      Optional<Lease> lease = tryAcquire(name, ttl);
-      if (lease.isPresent()) {
-        return lease.get();
+    for (int attempt = 0; ; attempt++) {
+      long start = ticker.getAsLong();
+      Result r = join(execute(cmd(Op.LEASE_ACQUIRE, name, ttl.toNanos(), 0, holderId, null)));
+      if (r.status() == Status.OK) {
+        return lease(name, r, start, ttl.toNanos());
       }
       long left = end - ticker.getAsLong();
       if (left <= 0) {
         throw new StoreTimeoutException("lease '" + name + "' still held by another holder after " + maxWait);
       }
+      // The store does not notify releases: back off (10 ms doubling to 320 ms), never past the holder's expiry
+      // (r.number(), by the leader's clock) nor past maxWait.
+      long backoff = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(attempt, 5));
+      long wait = Math.max(1, Math.min(Math.min(backoff, r.number() > 0 ? r.number() : backoff), left));
+      CompletableFuture<Void> timer = new CompletableFuture<>();
       try {
-        Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoreException("interrupted while acquiring lease '" + name + "'", e);
+        scheduler.schedule(() -> timer.complete(null), wait, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        throw new StoreException("store '" + config.storeName() + "' is closed", e);
       }
+      join(timer);
     }
+  }
+
+  private Lease lease(String name, Result r, long start, long ttlNanos) {
+    return new DefaultLease(this, name, r.version(), start + ttlNanos - config.maxClockDrift().toNanos());
   }
 
   @Override
@@ -634,18 +775,23 @@ final class DefaultClusterStore implements ClusterStore {
       throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
     }
     long end = ticker.getAsLong() + maxWait.toNanos();
-    while (!hasQuorum()) {
-      if (closed.get() || ticker.getAsLong() - end >= 0) {
+    while (true) {
+      long seen = changes.get();
+      if (hasQuorum()) {
+        return true;
+      }
+      long left = end - ticker.getAsLong();
+      if (closed.get() || left <= 0) {
         return false;
       }
       try {
-        Thread.sleep(10);
+        // Quorum follows from the observed changes; the 1 s bound only guards against a change nobody reported.
+        awaitChange(seen, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
       }
     }
-    return true;
   }
 
   @Override
@@ -663,7 +809,7 @@ final class DefaultClusterStore implements ClusterStore {
     RAFT r = raft;
     return new StoreStats(operations.sum(), failures.sum(), noQuorum.sum(), timeouts.sum(), latency.sum(),
         r != null && r.isLeader(), r == null ? 0 : r.currentTerm(), r == null ? 0 : r.commitIndex(),
-        r == null ? 0 : r.logSize(), hasQuorum());
+        r == null ? 0 : r.logSize(), hasQuorum(), r == null ? 0 : sm.duplicates());
   }
 
   @Override
@@ -693,12 +839,13 @@ final class DefaultClusterStore implements ClusterStore {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    Registration reg = registration;
-    if (reg != null) {
-      try {
-        reg.close();
-      } catch (RuntimeException e) {
-        LOG.debug("could not unregister the store endpoint", e);
+    for (Registration reg : new Registration[] {registration, viewListener}) {
+      if (reg != null) {
+        try {
+          reg.close();
+        } catch (RuntimeException e) {
+          LOG.debug("could not unregister from the cluster", e);
+        }
       }
     }
     JChannel ch = channel;
@@ -712,7 +859,11 @@ final class DefaultClusterStore implements ClusterStore {
     for (CompletableFuture<byte[]> f : inFlight) {
       f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
     }
+    for (CompletableFuture<Result> f : pending) {
+      f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
+    }
     scheduler.shutdownNow();
+    signalChange();
   }
 
   /** Stops the raft node abruptly, as a crash would: no leave, no goodbye. For fault tests. */

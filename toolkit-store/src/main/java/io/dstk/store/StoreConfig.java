@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Every member that opens the store must use the same voters, store name and limits ({@link #maxKeys()} is
- * enforced by the replicated state machine, so voters with different caps would diverge). Defaults: store name
+ * enforced by the replicated state machine, so voters with different caps would diverge; so are the bounds of
+ * {@link Builder#dedupWindow the table of recent requests}). Defaults: store name
  * {@code store}; raft transport on the cluster's bind address, ports from the cluster's base port + 200 over the
  * cluster's port range; operation timeout 5 s; values up to 64 KiB; 10,000 keys; TTLs 1 s..1 h; maximum clock drift
- * 200 ms; in-memory log, snapshot every 1 MiB of log; {@code System::nanoTime} as the monotonic clock.
+ * 200 ms; in-memory log, snapshot every 1 MiB of log; duplicate requests recognised for 1 min or the latest 50,000
+ * writes, whichever is less; {@code System::nanoTime} as the monotonic clock.
  *
  * <p>Builders validate each value when it is set and name the setting in the message; {@link Builder#build()}
  * rejects incompatible combinations. Builders are not thread-safe; built configs are.
@@ -44,6 +46,8 @@ public final class StoreConfig {
   private final long maxLogBytes;
   private final boolean logFsync;
   private final Duration voteTimeout;
+  private final int dedupMaxEntries;
+  private final Duration dedupMaxAge;
   private final LongSupplier ticker;
 
   private StoreConfig(Builder b) {
@@ -62,6 +66,8 @@ public final class StoreConfig {
     this.maxLogBytes = b.maxLogBytes;
     this.logFsync = b.logFsync;
     this.voteTimeout = b.voteTimeout;
+    this.dedupMaxEntries = b.dedupMaxEntries;
+    this.dedupMaxAge = b.dedupMaxAge;
     this.ticker = b.ticker;
   }
 
@@ -226,6 +232,26 @@ public final class StoreConfig {
   }
 
   /**
+   * Returns how many recent write results the state machine keeps to answer a retried request (same request id)
+   * with its first result instead of applying it twice.
+   *
+   * @return the bound on the table of recent requests
+   */
+  public int dedupMaxEntries() {
+    return dedupMaxEntries;
+  }
+
+  /**
+   * Returns how long, in store time, a write result is kept to answer a retried request; at least
+   * {@link #operationTimeout()}, so that every retry of one call falls within it.
+   *
+   * @return the age bound on the table of recent requests
+   */
+  public Duration dedupMaxAge() {
+    return dedupMaxAge;
+  }
+
+  /**
    * Returns the monotonic clock in nanoseconds used for deadlines, lease expiry and the leader's time stamps.
    *
    * @return the ticker
@@ -241,6 +267,7 @@ public final class StoreConfig {
         + (seeds.isEmpty() ? "" : ", seeds=" + seeds)
         + ", timeout=" + operationTimeout + ", maxValueBytes=" + maxValueBytes + ", maxKeys=" + maxKeys
         + ", ttl=" + minTtl + ".." + maxTtl + ", maxClockDrift=" + maxClockDrift
+        + ", dedup=" + dedupMaxEntries + "/" + dedupMaxAge
         + (logDirectory == null ? ", log=memory" : ", log=" + logDirectory) + "]";
   }
 
@@ -261,6 +288,8 @@ public final class StoreConfig {
     private long maxLogBytes = 1 << 20;
     private boolean logFsync = true;
     private Duration voteTimeout = Duration.ofMillis(600);
+    private int dedupMaxEntries = 50_000;
+    private Duration dedupMaxAge = Duration.ofMinutes(1);
     private LongSupplier ticker = System::nanoTime;
 
     private Builder(List<String> names) {
@@ -464,6 +493,28 @@ public final class StoreConfig {
     }
 
     /**
+     * Sets the window in which a retried write is recognised as a duplicate (default 50,000 entries, 1 min): the
+     * state machine remembers the result of each write by its request id, for at most {@code maxAge} of store time
+     * and at most {@code maxEntries} writes, and answers a duplicate with the first result. Each entry costs about
+     * 100 bytes of heap on every voter and in every snapshot. A retry arriving after its entry left the window is
+     * applied again, so size it for the write rate: {@code maxEntries / writes per second} should exceed the
+     * operation timeout. Must be equal on every voter.
+     *
+     * @param maxEntries 1..1,000,000
+     * @param maxAge 1 s..1 day, at least the operation timeout (checked by {@link #build()})
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder dedupWindow(int maxEntries, Duration maxAge) {
+      if (maxEntries < 1 || maxEntries > 1_000_000) {
+        throw new IllegalArgumentException("dedup maxEntries must be in 1..1000000: " + maxEntries);
+      }
+      this.dedupMaxAge = checkRange("dedup maxAge", maxAge, Duration.ofSeconds(1), Duration.ofDays(1));
+      this.dedupMaxEntries = maxEntries;
+      return this;
+    }
+
+    /**
      * Sets the monotonic clock in nanoseconds (default {@code System::nanoTime}); tests inject a controllable one.
      *
      * @param nanos the ticker
@@ -478,9 +529,14 @@ public final class StoreConfig {
      * Builds the configuration.
      *
      * @return the configuration
-     * @throws IllegalArgumentException if {@code maxClockDrift} is not below {@code minTtl}
+     * @throws IllegalArgumentException if {@code maxClockDrift} is not below {@code minTtl}, or the dedup window's
+     *     age is below the operation timeout
      */
     public StoreConfig build() {
+      if (dedupMaxAge.compareTo(operationTimeout) < 0) {
+        throw new IllegalArgumentException("dedup maxAge (" + dedupMaxAge + ") must be at least operationTimeout ("
+            + operationTimeout + ")");
+      }
       if (maxClockDrift.compareTo(minTtl) >= 0) {
         throw new IllegalArgumentException("maxClockDrift (" + maxClockDrift + ") must be below minTtl (" + minTtl
             + ")");

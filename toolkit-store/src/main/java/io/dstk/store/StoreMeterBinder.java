@@ -45,6 +45,8 @@ public final class StoreMeterBinder implements MeterBinder {
   public static final String OPERATIONS = "dstk.store.operations";
   /** Function counter: failed operations by reason. */
   public static final String FAILURES = "dstk.store.failures";
+  /** Function counter: retried writes answered from the table of recent requests (voters). */
+  public static final String DUPLICATES = "dstk.store.duplicates";
 
   private final ClusterStore store;
   private final Tags tags;
@@ -70,6 +72,9 @@ public final class StoreMeterBinder implements MeterBinder {
     FunctionTimer.builder(OPERATIONS, store, s -> s.stats().operations(), s -> s.stats().totalLatencyNanos(),
             TimeUnit.NANOSECONDS)
         .description("completed store operations and their latency").tags(tags).register(registry);
+    FunctionCounter.builder(DUPLICATES, store, s -> s.stats().duplicates())
+        .description("retried writes answered with their first result instead of being applied again").tags(tags)
+        .register(registry);
     failures(registry, "no_quorum", s -> s.stats().noQuorum());
     failures(registry, "timeout", s -> s.stats().timeouts());
     failures(registry, "other", s -> {

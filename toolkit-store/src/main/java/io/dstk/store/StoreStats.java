@@ -13,6 +13,8 @@ package io.dstk.store;
  * @param commitIndex the raft commit index (0 on a non-voter)
  * @param logSize the number of entries in the local raft log (0 on a non-voter)
  * @param hasQuorum whether {@link ClusterStore#hasQuorum()} is true
+ * @param duplicates retried writes this voter's state machine answered from its table of recent requests instead of
+ *     applying them again (0 on a non-voter)
  */
 public record StoreStats(
     long operations,
@@ -24,4 +26,5 @@ public record StoreStats(
     long term,
     long commitIndex,
     long logSize,
-    boolean hasQuorum) {}
+    boolean hasQuorum,
+    long duplicates) {}

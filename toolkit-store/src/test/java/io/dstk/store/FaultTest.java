@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Leader crash, minority partitions, heal and restart, one trial each; {@link ChaosTest} repeats them. */
+/** Leader crash, minority partitions, heal and restart, one trial each; the chaos-tagged tests repeat them. */
 class FaultTest {
 
   static long failoverMillis(StoreKit kit) {

@@ -18,14 +18,17 @@ import org.jgroups.protocols.TP;
 import org.jgroups.stack.ProtocolStack;
 
 /**
- * Test kit: a {@link TestCluster} of members with a store opened on each, voters {@code node-1..node-3}, the raft
- * transports on a free port range of their own; with kills, partitions (cluster and raft channels together) and
- * waits that poll.
+ * Test kit, published in the store's test-jar for the modules built on the store: a {@link TestCluster} of members
+ * with a store opened on each, voters {@code node-1..node-3}, the raft transports on a free port range of their own,
+ * short TTL bounds ({@link #storeConfig}); with crashes, graceful leaves, partitions (cluster and raft channels
+ * together) and a wait for an agreed leader (Awaitility).
  */
-final class StoreKit implements AutoCloseable {
-  static final List<String> VOTERS = List.of("node-1", "node-2", "node-3");
+public final class StoreKit implements AutoCloseable {
+  /** The voters' node names. */
+  public static final List<String> VOTERS = List.of("node-1", "node-2", "node-3");
 
-  final TestCluster cluster;
+  /** The members' cluster. */
+  public final TestCluster cluster;
   final int raftBase;
   private final UnaryOperator<StoreConfig.Builder> customizer;
   private final Map<String, ClusterStore> stores = new LinkedHashMap<>();
@@ -36,11 +39,24 @@ final class StoreKit implements AutoCloseable {
     this.customizer = customizer;
   }
 
-  static StoreKit start(int members) {
+  /**
+   * Starts {@code members} members ({@code node-1..}) with a store on each and waits for a leader.
+   *
+   * @param members at least 3
+   * @return the kit
+   */
+  public static StoreKit start(int members) {
     return start(members, UnaryOperator.identity());
   }
 
-  static StoreKit start(int members, UnaryOperator<StoreConfig.Builder> customizer) {
+  /**
+   * Starts the kit with extra store settings.
+   *
+   * @param members at least 3
+   * @param customizer applied to every member's {@link #storeConfigBuilder}
+   * @return the kit
+   */
+  public static StoreKit start(int members, UnaryOperator<StoreConfig.Builder> customizer) {
     StoreKit kit = new StoreKit(TestCluster.start(members), customizer);
     try {
       for (String n : kit.cluster.names()) {
@@ -54,42 +70,110 @@ final class StoreKit implements AutoCloseable {
     }
   }
 
-  synchronized ClusterStore open(String name) {
+  /**
+   * Returns the kit's store settings for a raft port range: voters {@code node-1..3}, timeout 5 s, TTLs 100 ms..1 min,
+   * drift 20 ms. Members in other processes use {@code storeConfigBuilder(kit.raftBase()).build()}.
+   *
+   * @param raftBase the first raft port
+   * @return a builder
+   */
+  public static StoreConfig.Builder storeConfigBuilder(int raftBase) {
+    return StoreConfig.voters(VOTERS.toArray(String[]::new))
+        .ports(raftBase, 10)
+        .operationTimeout(Duration.ofSeconds(5))
+        .ttlBounds(Duration.ofMillis(100), Duration.ofMinutes(1))
+        .maxClockDrift(Duration.ofMillis(20));
+  }
+
+  /**
+   * Returns the first port of the raft transports' range.
+   *
+   * @return the port
+   */
+  public int raftBase() {
+    return raftBase;
+  }
+
+  /**
+   * Opens (or reopens) the member's store.
+   *
+   * @param name the member
+   * @return its store
+   */
+  public synchronized ClusterStore open(String name) {
     return open(name, UnaryOperator.identity());
   }
 
-  /** Closes the member's store (if open) and opens it again with extra settings. */
-  synchronized ClusterStore open(String name, UnaryOperator<StoreConfig.Builder> extra) {
+  /**
+   * Closes the member's store (if open) and opens it again with extra settings.
+   *
+   * @param name the member
+   * @param extra applied after the kit's customizer
+   * @return its store
+   */
+  public synchronized ClusterStore open(String name, UnaryOperator<StoreConfig.Builder> extra) {
     ClusterStore old = stores.remove(name);
     if (old != null) {
       old.close();
     }
-    StoreConfig.Builder b = customizer.apply(StoreConfig.voters(VOTERS.toArray(String[]::new))
-        .ports(raftBase, 10)
-        .operationTimeout(Duration.ofSeconds(5))
-        .ttlBounds(Duration.ofMillis(100), Duration.ofMinutes(1))
-        .maxClockDrift(Duration.ofMillis(20)));
+    StoreConfig.Builder b = customizer.apply(storeConfigBuilder(raftBase));
     ClusterStore s = ClusterStore.open(cluster.member(name), extra.apply(b).build());
     stores.put(name, s);
     return s;
   }
 
-  /** Joins a new cluster member (or rejoins a killed one) and opens its store. */
-  ClusterStore join(String name) {
+  /**
+   * Joins a new cluster member (or rejoins a killed one) and opens its store.
+   *
+   * @param name the member
+   * @return its store
+   */
+  public ClusterStore join(String name) {
     cluster.join(name);
     return open(name);
   }
 
-  synchronized ClusterStore store(String name) {
+  /**
+   * Closes a member's store and leaves the cluster gracefully.
+   *
+   * @param name the member
+   */
+  public void leave(String name) {
+    ClusterStore s;
+    synchronized (this) {
+      s = stores.remove(name);
+    }
+    if (s != null) {
+      s.close();
+    }
+    cluster.leave(name);
+  }
+
+  /**
+   * Returns a member's store.
+   *
+   * @param name the member
+   * @return its store, or null if not open
+   */
+  public synchronized ClusterStore store(String name) {
     return stores.get(name);
   }
 
-  synchronized List<ClusterStore> stores() {
+  /**
+   * Returns the open stores.
+   *
+   * @return a copy, in opening order
+   */
+  public synchronized List<ClusterStore> stores() {
     return new ArrayList<>(stores.values());
   }
 
-  /** Waits until every live voter knows the same leader, and returns its name. */
-  String awaitLeader() {
+  /**
+   * Waits (30 s at most) until every live voter knows the same leader, and returns its name.
+   *
+   * @return the leader
+   */
+  public String awaitLeader() {
     return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
       String leader = null;
       for (ClusterStore s : stores()) {
@@ -106,8 +190,12 @@ final class StoreKit implements AutoCloseable {
     }, l -> l != null);
   }
 
-  /** Crashes a member: its raft node and its cluster membership stop at once. */
-  void kill(String name) {
+  /**
+   * Crashes a member: its raft node and its cluster membership stop at once.
+   *
+   * @param name the member
+   */
+  public void kill(String name) {
     ClusterStore s;
     synchronized (this) {
       s = stores.remove(name);
@@ -118,8 +206,13 @@ final class StoreKit implements AutoCloseable {
     cluster.kill(name);
   }
 
-  /** Splits cluster and raft channels alike. */
-  void partition(List<String> sideA, List<String> sideB) {
+  /**
+   * Splits cluster and raft channels alike.
+   *
+   * @param sideA the members of one side
+   * @param sideB the members of the other side
+   */
+  public void partition(List<String> sideA, List<String> sideB) {
     cluster.partition(sideA, sideB);
     List<List<String>> groups = List.of(sideA, sideB);
     Map<String, Address> raftAddresses = new LinkedHashMap<>();
@@ -145,7 +238,8 @@ final class StoreKit implements AutoCloseable {
     }
   }
 
-  void heal() {
+  /** Heals every partition, of cluster and raft channels. */
+  public void heal() {
     cluster.heal();
     for (String n : cluster.names()) {
       JChannel ch = raft(n);
@@ -176,7 +270,13 @@ final class StoreKit implements AutoCloseable {
     return d;
   }
 
-  Cluster member(String name) {
+  /**
+   * Returns a member's cluster.
+   *
+   * @param name the member
+   * @return its cluster
+   */
+  public Cluster member(String name) {
     return cluster.member(name);
   }
 

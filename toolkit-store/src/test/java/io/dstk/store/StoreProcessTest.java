@@ -16,22 +16,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Three voters in their own JVMs, this JVM a non-voting member using the store through them: {@code kill -9} of the
- * leader's process, then operations resume.
+ * leader's process, then operations resume; and a lease holder in a fourth JVM paused with {@code kill -STOP}.
  */
 class StoreProcessTest {
 
-  /** One voter JVM and the last leader it printed. */
+  /** One JVM, the lines it printed and the last leader it printed. */
   private static final class Voter {
     final Process process;
     final AtomicReference<String> leader = new AtomicReference<>("-");
+    final List<String> lines = new CopyOnWriteArrayList<>();
 
     Voter(Process process) {
       this.process = process;
@@ -40,6 +43,7 @@ class StoreProcessTest {
             StandardCharsets.UTF_8))) {
           String line;
           while ((line = r.readLine()) != null) {
+            lines.add(line);
             if (line.startsWith("LEADER ")) {
               leader.set(line.substring(7));
             }
@@ -53,23 +57,42 @@ class StoreProcessTest {
     }
   }
 
+  static Process startJvm(Class<?> main, String clusterName, int base, int raftBase, String node, String voters)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+        "-cp", System.getProperty("java.class.path"), main.getName(), clusterName,
+        Integer.toString(base), Integer.toString(raftBase), node, voters)
+        .redirectErrorStream(true).start();
+  }
+
+  static void signal(Process p, String sig) throws Exception {
+    Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).redirectErrorStream(true).start();
+    assertThat(k.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(k.exitValue()).as("kill -%s %s", sig, p.pid()).isZero();
+  }
+
+  static void stopAll(Map<String, Voter> procs) throws InterruptedException {
+    for (Voter v : procs.values()) {
+      v.process.destroyForcibly();
+    }
+    for (Voter v : procs.values()) {
+      v.process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   static long killLeaderAndMeasureResume() throws Exception {
     String clusterName = "dstk-store-proc-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     int base = TestCluster.freePortRange(20);
     int raftBase = TestCluster.freePortRange(10);
     String voters = "v1,v2,v3";
     Map<String, Voter> procs = new LinkedHashMap<>();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Cluster client = null;
     ClusterStore store = null;
     try {
       for (String v : voters.split(",")) {
-        Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-            "-cp", System.getProperty("java.class.path"), StoreProcessVoter.class.getName(), clusterName,
-            Integer.toString(base), Integer.toString(raftBase), v, voters)
-            .redirectErrorStream(true).start();
-        procs.put(v, new Voter(p));
+        procs.put(v, new Voter(startJvm(StoreProcessVoter.class, clusterName, base, raftBase, v, voters)));
       }
       client = Cluster.join(ClusterConfig.localhost(clusterName).ports(base, 20).nodeName("client").build());
       store = ClusterStore.open(client, StoreProcessVoter.config(voters, raftBase));
@@ -112,13 +135,109 @@ class StoreProcessTest {
       if (client != null) {
         client.close();
       }
-      for (Voter v : procs.values()) {
-        v.process.destroyForcibly();
-      }
-      for (Voter v : procs.values()) {
-        v.process.waitFor(10, TimeUnit.SECONDS);
-      }
+      stopAll(procs);
     }
+  }
+
+  /**
+   * Runs the paused-holder scenario and returns the holder's output after it was stopped, with the epoch it held. The
+   * holder (its own JVM) holds {@code job} and writes to the fenced resource; it is stopped with {@code kill -STOP};
+   * this JVM takes the lease over once it expired, with a higher epoch, and writes the resource; then
+   * {@code kill -CONT}.
+   */
+  static PausedHolder pausedHolderTrial() throws Exception {
+    String clusterName = "dstk-store-stop-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    int base = TestCluster.freePortRange(20);
+    int raftBase = TestCluster.freePortRange(10);
+    String voters = "v1,v2,v3";
+    Map<String, Voter> procs = new LinkedHashMap<>();
+    Cluster client = null;
+    ClusterStore store = null;
+    Voter holder = null;
+    try {
+      for (String v : voters.split(",")) {
+        procs.put(v, new Voter(startJvm(StoreProcessVoter.class, clusterName, base, raftBase, v, voters)));
+      }
+      holder = new Voter(startJvm(StoreProcessHolder.class, clusterName, base, raftBase, "holder", voters));
+      procs.put("holder", holder);
+      client = Cluster.join(ClusterConfig.localhost(clusterName).ports(base, 20).nodeName("client").build());
+      store = ClusterStore.open(client, StoreProcessVoter.config(voters, raftBase));
+      ClusterStore s = store;
+      Voter h = holder;
+      // The holder holds the lease and acts on it: its latest line is a successful fenced write.
+      String act = await().atMost(Duration.ofSeconds(90)).until(() -> {
+        List<String> lines = List.copyOf(h.lines);
+        String lastLine = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        return lastLine.startsWith("ACT ") && lastLine.endsWith(" ok") ? lastLine : null;
+      }, l -> l != null);
+      long epoch = Long.parseLong(act.split(" ")[1]);
+
+      signal(holder.process, "STOP");
+      // The lease expires by the leader's clock; this member takes it over with a higher epoch.
+      Lease taken = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .ignoreExceptions().until(() -> s.tryAcquire(StoreProcessHolder.LEASE, Duration.ofSeconds(30))
+              .orElse(null), l -> l != null);
+      assertThat(taken.epoch()).isGreaterThan(epoch);
+      assertThat(StoreProcessHolder.fencedWrite(s, taken.epoch())).isTrue();
+      long resourceVersion = s.get(StoreProcessHolder.RESOURCE).orElseThrow().version();
+      // Everything the holder printed before it stopped has been read by now (the takeover took a TTL).
+      int mark = holder.lines.size();
+      signal(holder.process, "CONT");
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> holder(h, mark).stream()
+          .anyMatch(l -> l.startsWith("RENEW ") && l.endsWith(" refused")));
+      List<String> after = holder(h, mark);
+      // The takeover is intact: the stale holder wrote nothing after it.
+      assertThat(s.get(StoreProcessHolder.RESOURCE).orElseThrow().version()).isEqualTo(resourceVersion);
+      assertThat(s.leaseInfo(StoreProcessHolder.LEASE)).hasValueSatisfying(i ->
+          assertThat(i.epoch()).isEqualTo(taken.epoch()));
+      taken.release();
+      return new PausedHolder(epoch, after);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("holder output: " + (holder == null ? "-" : holder.lines), e);
+    } finally {
+      if (store != null) {
+        store.close();
+      }
+      if (client != null) {
+        client.close();
+      }
+      stopAll(procs);
+    }
+  }
+
+  /** The epoch the holder held when it was stopped, and what it printed after. */
+  record PausedHolder(long epoch, List<String> afterStop) {}
+
+  private static List<String> holder(Voter h, int from) {
+    List<String> lines = List.copyOf(h.lines);
+    return lines.subList(Math.min(from, lines.size()), lines.size());
+  }
+
+  static void checkPausedHolder(PausedHolder p) {
+    List<String> after = p.afterStop();
+    // The holder finds its lease lost (by its clock, and notified) before it acts: no successful action after the
+    // pause, and its fenced write and renewal are refused.
+    assertThat(after).as("holder output after the pause").noneMatch(l -> l.startsWith("ACT ") && l.endsWith(" ok"));
+    assertThat(after).as("holder output after the pause").contains("LOST " + p.epoch() + " valid=false notified=true",
+        "FENCED " + p.epoch() + " refused", "RENEW " + p.epoch() + " refused");
+    // Found lost before acting: if an action comes first, it is one the pause interrupted, and it was refused.
+    int lost = after.indexOf("LOST " + p.epoch() + " valid=false notified=true");
+    assertThat(after.subList(0, lost)).allMatch(l -> l.equals("ACT " + p.epoch() + " refused")
+        || l.startsWith("RESUMED ") || l.startsWith("ERROR "));
+  }
+
+  @Test
+  void holderPausedWithKillStop_findsItsLeaseLostOnWakeUp_andItsFencedWriteIsRefused() throws Exception {
+    PausedHolder p = pausedHolderTrial();
+    System.out.println("paused holder (epoch " + p.epoch() + ") after kill -CONT: " + p.afterStop());
+    checkPausedHolder(p);
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void repeatedKillStopOfTheHolder() throws Exception {
+    checkPausedHolder(pausedHolderTrial());
   }
 
   @Test

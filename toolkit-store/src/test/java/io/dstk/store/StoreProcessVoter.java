@@ -3,10 +3,12 @@ package io.dstk.store;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterConfig;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A store voter in its own process, for the multi-process test: joins with the localhost preset, opens the store and
- * prints {@code LEADER <name>} whenever the leader it knows changes, until it is killed.
+ * A store voter in its own process, for the multi-process tests: joins with the localhost preset, opens the store and
+ * prints {@code LEADER <name>} whenever the leader it knows changes (woken by the store's change notifications),
+ * until it is killed.
  *
  * <p>Arguments: cluster name, cluster base port, raft base port, node name, voters (comma-separated).
  */
@@ -28,15 +30,17 @@ public final class StoreProcessVoter {
       cluster.close();
     }));
     System.out.println("OPEN " + args[3]);
+    DefaultClusterStore d = (DefaultClusterStore) store;
     Optional<String> last = Optional.empty();
     while (true) {
+      long seen = d.changeCount();
       Optional<String> now = store.leader();
       if (!now.equals(last)) {
         System.out.println("LEADER " + now.orElse("-"));
         System.out.flush();
         last = now;
       }
-      Thread.sleep(20);
+      d.awaitChange(seen, TimeUnit.SECONDS.toNanos(1));
     }
   }
 

@@ -3,6 +3,7 @@ package io.dstk.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dstk.membership.PayloadCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +41,25 @@ class ValidationTest {
   }
 
   @Test
+  void typedMap_capsTheEncodedBytes_andChecksPrefixAndKeyLengths() {
+    ClusterStore s = kit.store("node-3");
+    StoreMap<String> m = s.map("t.", PayloadCodec.utf8());
+    long before = s.stats().operations();
+    // 9 characters, 18 UTF-8 bytes: over maxValueBytes=16.
+    assertThatThrownBy(() -> m.put("k", "é".repeat(9))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxValueBytes=16").hasMessageContaining("18");
+    assertThatThrownBy(() -> m.put("k", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
+    assertThatThrownBy(() -> m.get("x".repeat(255))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key must be 1..254 UTF-8 bytes after the prefix 't.': 255 bytes");
+    assertThatThrownBy(() -> m.get("")).hasMessageContaining("key must be 1..254");
+    assertThatThrownBy(() -> s.map("p".repeat(256), PayloadCodec.utf8())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prefix must be at most 255 UTF-8 bytes: 256 bytes");
+    assertThatThrownBy(() -> s.map(null, PayloadCodec.utf8())).isInstanceOf(NullPointerException.class)
+        .hasMessage("prefix");
+    assertThat(s.stats().operations()).isEqualTo(before);
+  }
+
+  @Test
   void keyCap_refusesNewKeysWithATypedException_andLeavesTheStoreIntact() {
     ClusterStore s = kit.store("node-2");
     for (int i = 0; i < 5; i++) {
@@ -69,7 +89,15 @@ class ValidationTest {
     assertThatThrownBy(() -> b.operationTimeout(Duration.ZERO)).hasMessageContaining("operationTimeout");
     assertThatThrownBy(() -> StoreConfig.voters("a", "b", "c").maxClockDrift(Duration.ofSeconds(2)).build())
         .hasMessageContaining("maxClockDrift (PT2S) must be below minTtl (PT1S)");
+    assertThatThrownBy(() -> b.dedupWindow(0, Duration.ofMinutes(1))).hasMessageContaining(
+        "dedup maxEntries must be in 1..1000000: 0");
+    assertThatThrownBy(() -> b.dedupWindow(10, Duration.ofMillis(10))).hasMessageContaining("dedup maxAge");
+    assertThatThrownBy(() -> StoreConfig.voters("a", "b", "c").operationTimeout(Duration.ofSeconds(30))
+        .dedupWindow(10, Duration.ofSeconds(20)).build())
+        .hasMessageContaining("dedup maxAge (PT20S) must be at least operationTimeout (PT30S)");
     StoreConfig c = StoreConfig.voters("a", "b", "c", "d", "e").build();
+    assertThat(c.dedupMaxEntries()).isEqualTo(50_000);
+    assertThat(c.dedupMaxAge()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.majority()).isEqualTo(3);
     assertThat(c.toString()).contains("voters=[a, b, c, d, e]", "log=memory");
   }
@@ -89,5 +117,6 @@ class ValidationTest {
     assertThat(registry.get(StoreMeterBinder.OPERATIONS).functionTimer().count()).isPositive();
     assertThat(registry.get(StoreMeterBinder.FAILURES).tag("reason", "no_quorum").functionCounter().count())
         .isZero();
+    assertThat(registry.get(StoreMeterBinder.DUPLICATES).functionCounter().count()).isZero();
   }
 }

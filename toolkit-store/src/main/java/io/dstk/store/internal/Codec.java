@@ -13,14 +13,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary formats of the store, version 1: commands (what is replicated in the log), results (what the state
- * machine answers) and the primitives of the snapshot. Big-endian; strings are a u16 length and UTF-8 bytes, byte
+ * The binary formats of the store: commands (what is replicated in the log, version 2, version 1 still decoded),
+ * results (version 1) and the primitives of the snapshot. Big-endian; strings are a u16 length and UTF-8 bytes, byte
  * arrays an i32 length ({@code -1} = absent) and the bytes. Every decoded length is checked against a cap before
  * anything is allocated. See docs/store.md for the layout of each message.
  */
 public final class Codec {
-  /** Format version written first in every command, result and snapshot. */
+  /** Format version of results. */
   public static final int VERSION = 1;
+  /** Format version written first in every command; version 1 (without a request id) is still decoded. */
+  public static final int COMMAND_VERSION = 2;
   /** Largest key, counter or lease name in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 256;
   /** Largest holder id in UTF-8 bytes. */
@@ -71,13 +73,67 @@ public final class Codec {
    *
    * @param op the operation code
    * @param stamp the leader's time stamp in store nanoseconds (0 until the leader stamps it)
+   * @param client the random id of the client that sent it, 0 for none (reads, format version 1)
+   * @param seq the client's sequence number of this request; with {@code client} the request id
    * @param name the key, counter or lease name
    * @param a first numeric argument (expected version, delta, expected value, TTL nanos, epoch)
    * @param b second numeric argument (new counter value, TTL nanos on renew)
    * @param holder the lease holder id, or null
    * @param value the value, or null
    */
-  public record Command(int op, long stamp, String name, long a, long b, String holder, byte[] value) {}
+  public record Command(int op, long stamp, long client, long seq, String name, long a, long b, String holder,
+      byte[] value) {
+
+    /**
+     * Creates a command without a request id (a read, or a command of format version 1).
+     *
+     * @param op the operation code
+     * @param stamp the leader's time stamp
+     * @param name the name
+     * @param a first numeric argument
+     * @param b second numeric argument
+     * @param holder the holder, or null
+     * @param value the value, or null
+     */
+    public Command(int op, long stamp, String name, long a, long b, String holder, byte[] value) {
+      this(op, stamp, 0, 0, name, a, b, holder, value);
+    }
+
+    /**
+     * Returns whether this command carries a request id, so that a duplicate of it is answered from the state
+     * machine's table of recent requests instead of being applied again.
+     *
+     * @return true if {@code client != 0}
+     */
+    public boolean hasRequestId() {
+      return client != 0;
+    }
+
+    /**
+     * Returns this command with a request id.
+     *
+     * @param clientId the client's random id, not 0
+     * @param sequence the client's sequence number of this request
+     * @return the command
+     */
+    public Command withRequestId(long clientId, long sequence) {
+      return new Command(op, stamp, clientId, sequence, name, a, b, holder, value);
+    }
+  }
+
+  /**
+   * Returns whether an operation changes the state (and so gets a request id).
+   *
+   * @param op the operation code
+   * @return true for writes, counter updates and lease changes
+   */
+  public static boolean isMutating(int op) {
+    return switch (op) {
+      case Op.PUT, Op.CAS, Op.DELETE, Op.COUNTER_ADD, Op.COUNTER_CAS, Op.LEASE_ACQUIRE, Op.LEASE_RENEW,
+          Op.LEASE_RELEASE -> true;
+      default -> false;
+    };
+  }
 
   /**
    * A decoded result.
@@ -102,8 +158,9 @@ public final class Codec {
   }
 
   /*
-   * Command v1: u8 version, u8 op, i64 stamp, string name, i64 a, i64 b, string? holder (u8 present + string),
-   * bytes value (i32 length, -1 = none). Result v1: u8 version, u8 status, i64 version, i64 number,
+   * Command v2: u8 version, u8 op, i64 stamp, i64 client, i64 seq, string name, i64 a, i64 b, string? holder
+   * (u8 present + string), bytes value (i32 length, -1 = none). Command v1: the same without client and seq.
+   * Result v1: u8 version, u8 status, i64 version, i64 number,
    * string? text, bytes value.
    */
 
@@ -116,9 +173,11 @@ public final class Codec {
   public static byte[] encode(Command c) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + (c.value() == null ? 0 : c.value().length));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
+      out.writeByte(COMMAND_VERSION);
       out.writeByte(c.op());
       out.writeLong(c.stamp());
+      out.writeLong(c.client());
+      out.writeLong(c.seq());
       writeString(out, c.name());
       out.writeLong(c.a());
       out.writeLong(c.b());
@@ -137,14 +196,20 @@ public final class Codec {
    * @param off the offset
    * @param len the length
    * @return the command
-   * @throws IllegalArgumentException if the bytes are malformed or of another version
+   * @throws IllegalArgumentException if the bytes are malformed or of an unknown version
    */
   public static Command decodeCommand(byte[] buf, int off, int len) {
     try {
       DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(buf, off, len));
-      checkVersion(in.readUnsignedByte(), "command");
+      int version = in.readUnsignedByte();
+      if (version != 1 && version != COMMAND_VERSION) {
+        throw new IllegalArgumentException("command format version " + version + " is not supported (expected 1 or "
+            + COMMAND_VERSION + ")");
+      }
       int op = in.readUnsignedByte();
       long stamp = in.readLong();
+      long client = version == 1 ? 0 : in.readLong();
+      long seq = version == 1 ? 0 : in.readLong();
       String name = readString(in, MAX_NAME_BYTES);
       long a = in.readLong();
       long b = in.readLong();
@@ -153,7 +218,7 @@ public final class Codec {
       if (in.available() != 0) {
         throw new IllegalArgumentException("command has " + in.available() + " trailing bytes");
       }
-      return new Command(op, stamp, name, a, b, holder, value);
+      return new Command(op, stamp, client, seq, name, a, b, holder, value);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated command (" + len + " bytes)", e);
     }
@@ -179,11 +244,7 @@ public final class Codec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + (r.value() == null ? 0 : r.value().length));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
-      out.writeByte(r.status());
-      out.writeLong(r.version());
-      out.writeLong(r.number());
-      writeOptionalString(out, r.text());
-      writeBytes(out, r.value());
+      writeResultBody(out, r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -201,18 +262,32 @@ public final class Codec {
     try {
       DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(buf));
       checkVersion(in.readUnsignedByte(), "result");
-      int status = in.readUnsignedByte();
-      long version = in.readLong();
-      long number = in.readLong();
-      String text = readOptionalString(in, 4096);
-      byte[] value = readBytes(in, MAX_VALUE_BYTES);
+      Result r = readResultBody(in);
       if (in.available() != 0) {
         throw new IllegalArgumentException("result has " + in.available() + " trailing bytes");
       }
-      return new Result(status, version, number, text, value);
+      return r;
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated result (" + buf.length + " bytes)", e);
     }
+  }
+
+  /** Writes a result without its version byte: u8 status, i64 version, i64 number, string? text, bytes value. */
+  static void writeResultBody(DataOutput out, Result r) throws IOException {
+    out.writeByte(r.status());
+    out.writeLong(r.version());
+    out.writeLong(r.number());
+    writeOptionalString(out, r.text());
+    writeBytes(out, r.value());
+  }
+
+  static Result readResultBody(DataInput in) throws IOException {
+    int status = in.readUnsignedByte();
+    long version = in.readLong();
+    long number = in.readLong();
+    String text = readOptionalString(in, 4096);
+    byte[] value = readBytes(in, MAX_VALUE_BYTES);
+    return new Result(status, version, number, text, value);
   }
 
   static void checkVersion(int v, String what) {

@@ -21,6 +21,9 @@ import org.jgroups.stack.ProtocolStack;
  * REDIRECT or CLIENT: commands reach the leader over the cluster's own messaging, so the leader can stamp them.
  */
 public final class RaftStack {
+  /* By name only: see ObservedRaft. */
+  private static final String OBSERVED_RAFT = "io.dstk.store.internal.ObservedRaft";
+
   private RaftStack() {}
 
   /**
@@ -96,7 +99,8 @@ public final class RaftStack {
     x.append("  <FRAG4 frag_size=\"60000\"/>\n");
     x.append("  <raft.ELECTION2 ").append(attr("vote_timeout", Long.toString(c.voteTimeout().toMillis())))
         .append("/>\n");
-    x.append("  <raft.RAFT ").append(attr("members", String.join(",", c.voters()))).append(' ')
+    x.append("  <").append(OBSERVED_RAFT).append(' ')
+        .append(attr("members", String.join(",", c.voters()))).append(' ')
         .append(attr("raft_id", raftId)).append(' ')
         .append(attr("max_log_size", Long.toString(c.maxLogBytes()))).append(' ')
         .append(attr("resend_interval", "200")).append(' ');

@@ -7,6 +7,8 @@ import io.dstk.store.internal.Codec.Status;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jgroups.raft.StateMachine;
@@ -17,7 +19,12 @@ import org.jgroups.raft.StateMachine;
  * <p>Determinism: the outcome of a command depends only on the state and the command. Time enters only through the
  * stamp the leader writes into each command; the state keeps the largest stamp applied ({@link #time()}) and every
  * lease decision compares expiries with {@code max(time, stamp)}. The key cap is part of the state machine's
- * configuration and must be equal on every voter.
+ * configuration and must be equal on every voter, like the bounds of the table of recent requests.
+ *
+ * <p>Duplicates: a command with a request id ({@link Command#hasRequestId()}) that is already in the table of recent
+ * requests is not applied again; its first result is returned. The table keeps the results of the latest mutating
+ * commands in apply order, at most {@code dedupMaxEntries} of them and none older (by store time) than
+ * {@code dedupMaxAgeNanos}; it is part of the snapshot.
  *
  * <p>Thread safety: jgroups-raft applies commands on one thread; readers on other threads synchronize on this.
  */
@@ -25,8 +32,18 @@ public final class StoreStateMachine implements StateMachine {
   /** Hard cap on the number of entries a snapshot may hold, whatever the configuration says. */
   public static final int MAX_ENTRIES = 1_000_000;
   static final int SNAPSHOT_MAGIC = 0x44535453; // "DSTS"
+  /** Format version of snapshots written; version 1 (without the table of recent requests) is still read. */
+  static final int SNAPSHOT_VERSION = 2;
+  /** Default bound on the table of recent requests. */
+  public static final int DEFAULT_DEDUP_ENTRIES = 50_000;
+  /** Default age bound on the table of recent requests, in store nanoseconds. */
+  public static final long DEFAULT_DEDUP_AGE_NANOS = 60_000_000_000L;
 
   private final int maxKeys;
+  private final int dedupMaxEntries;
+  private final long dedupMaxAgeNanos;
+  private final LinkedHashMap<RequestId, Recent> recent = new LinkedHashMap<>();
+  private long duplicates;
   private final TreeMap<String, Entry> map = new TreeMap<>();
   private final TreeMap<String, Long> counters = new TreeMap<>();
   private final TreeMap<String, LeaseRecord> leases = new TreeMap<>();
@@ -37,13 +54,48 @@ public final class StoreStateMachine implements StateMachine {
 
   record LeaseRecord(String holder, long epoch, long expiry) {}
 
+  record RequestId(long client, long seq) {}
+
+  record Recent(long time, Result result) {}
+
   /**
-   * Creates an empty state machine.
+   * Creates an empty state machine with the default bounds on the table of recent requests.
    *
    * @param maxKeys the cap on map keys, counters and leases together
    */
   public StoreStateMachine(int maxKeys) {
+    this(maxKeys, DEFAULT_DEDUP_ENTRIES, DEFAULT_DEDUP_AGE_NANOS);
+  }
+
+  /**
+   * Creates an empty state machine.
+   *
+   * @param maxKeys the cap on map keys, counters and leases together
+   * @param dedupMaxEntries the most request results remembered to answer duplicates
+   * @param dedupMaxAgeNanos how long (in store time) a request result is remembered
+   */
+  public StoreStateMachine(int maxKeys, int dedupMaxEntries, long dedupMaxAgeNanos) {
     this.maxKeys = maxKeys;
+    this.dedupMaxEntries = dedupMaxEntries;
+    this.dedupMaxAgeNanos = dedupMaxAgeNanos;
+  }
+
+  /**
+   * Returns how many duplicate commands were answered from the table of recent requests instead of being applied.
+   *
+   * @return the count since this state machine was created
+   */
+  public synchronized long duplicates() {
+    return duplicates;
+  }
+
+  /**
+   * Returns the number of request results remembered.
+   *
+   * @return the size of the table of recent requests
+   */
+  public synchronized int recentRequests() {
+    return recent.size();
   }
 
   /**
@@ -83,6 +135,38 @@ public final class StoreStateMachine implements StateMachine {
    */
   public synchronized Result apply(Command c) {
     time = Math.max(time, c.stamp());
+    expireRecent();
+    if (!c.hasRequestId()) {
+      return execute(c);
+    }
+    RequestId id = new RequestId(c.client(), c.seq());
+    Recent seen = recent.get(id);
+    if (seen != null) {
+      duplicates++;
+      return seen.result();
+    }
+    Result r = execute(c);
+    recent.put(id, new Recent(time, r));
+    if (recent.size() > dedupMaxEntries) {
+      Iterator<Recent> it = recent.values().iterator();
+      it.next();
+      it.remove();
+    }
+    return r;
+  }
+
+  /* Entries are in apply order and store time never decreases, so the oldest are first. */
+  private void expireRecent() {
+    Iterator<Recent> it = recent.values().iterator();
+    while (it.hasNext()) {
+      if (time - it.next().time() <= dedupMaxAgeNanos) {
+        return;
+      }
+      it.remove();
+    }
+  }
+
+  private Result execute(Command c) {
     long now = time;
     String k = c.name();
     switch (c.op()) {
@@ -220,16 +304,19 @@ public final class StoreStateMachine implements StateMachine {
   }
 
   /*
-   * Snapshot v1: i32 magic "DSTS", u8 version, i64 revision, i64 time,
+   * Snapshot v2: i32 magic "DSTS", u8 version, i64 revision, i64 time,
    * i32 n, n x (string key, i64 version, bytes value),
    * i32 n, n x (string name, i64 value),
-   * i32 n, n x (string name, string? holder, i64 epoch, i64 expiry).
+   * i32 n, n x (string name, string? holder, i64 epoch, i64 expiry),
+   * i32 n, n x (i64 client, i64 seq, i64 time, result body: u8 status, i64 version, i64 number, string? text,
+   * bytes value), oldest first.
+   * Snapshot v1 is the same without the last section.
    */
 
   @Override
   public synchronized void writeContentTo(DataOutput out) throws IOException {
     out.writeInt(SNAPSHOT_MAGIC);
-    out.writeByte(Codec.VERSION);
+    out.writeByte(SNAPSHOT_VERSION);
     out.writeLong(revision);
     out.writeLong(time);
     out.writeInt(map.size());
@@ -250,6 +337,13 @@ public final class StoreStateMachine implements StateMachine {
       out.writeLong(e.getValue().epoch());
       out.writeLong(e.getValue().expiry());
     }
+    out.writeInt(recent.size());
+    for (Map.Entry<RequestId, Recent> e : recent.entrySet()) {
+      out.writeLong(e.getKey().client());
+      out.writeLong(e.getKey().seq());
+      out.writeLong(e.getValue().time());
+      Codec.writeResultBody(out, e.getValue().result());
+    }
   }
 
   @Override
@@ -258,7 +352,11 @@ public final class StoreStateMachine implements StateMachine {
     if (magic != SNAPSHOT_MAGIC) {
       throw new IllegalArgumentException("not a store snapshot: magic " + Integer.toHexString(magic));
     }
-    Codec.checkVersion(in.readUnsignedByte(), "snapshot");
+    int version = in.readUnsignedByte();
+    if (version != 1 && version != SNAPSHOT_VERSION) {
+      throw new IllegalArgumentException("snapshot format version " + version + " is not supported (expected 1 or "
+          + SNAPSHOT_VERSION + ")");
+    }
     long rev = in.readLong();
     long t = in.readLong();
     TreeMap<String, Entry> m = new TreeMap<>();
@@ -284,12 +382,25 @@ public final class StoreStateMachine implements StateMachine {
       String holder = Codec.readOptionalString(in, Codec.MAX_HOLDER_BYTES);
       ls.put(name, new LeaseRecord(holder, in.readLong(), in.readLong()));
     }
+    LinkedHashMap<RequestId, Recent> rs = new LinkedHashMap<>();
+    n = version == 1 ? 0 : count(in);
+    for (int i = 0; i < n; i++) {
+      RequestId id = new RequestId(in.readLong(), in.readLong());
+      rs.put(id, new Recent(in.readLong(), Codec.readResultBody(in)));
+    }
     map.clear();
     map.putAll(m);
     counters.clear();
     counters.putAll(cs);
     leases.clear();
     leases.putAll(ls);
+    recent.clear();
+    recent.putAll(rs);
+    while (recent.size() > dedupMaxEntries) {
+      Iterator<Recent> it = recent.values().iterator();
+      it.next();
+      it.remove();
+    }
     revision = rev;
     time = t;
   }

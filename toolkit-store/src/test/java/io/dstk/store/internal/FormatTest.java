@@ -20,24 +20,37 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Golden vectors of the documented v1 formats (docs/store.md), round trips and malformed input. */
+/** Golden vectors of the documented formats (docs/store.md), round trips and malformed input. */
 class FormatTest {
   private static final HexFormat HEX = HexFormat.of();
 
   @Test
   void putCommand_goldenVector() {
-    byte[] bytes = Codec.encode(new Command(Op.PUT, 0x0102030405060708L, "k", 0, 0, null, new byte[] {1, 2}));
+    byte[] bytes = Codec.encode(new Command(Op.PUT, 0x0102030405060708L, 0x1112131415161718L, 5, "k", 0, 0, null,
+        new byte[] {1, 2}));
     assertThat(HEX.formatHex(bytes)).isEqualTo(
-        "01" + "02" + "0102030405060708" + "0001" + "6b" + "0000000000000000" + "0000000000000000" + "00"
-            + "00000002" + "0102");
+        "02" + "02" + "0102030405060708" + "1112131415161718" + "0000000000000005" + "0001" + "6b"
+            + "0000000000000000" + "0000000000000000" + "00" + "00000002" + "0102");
   }
 
   @Test
   void leaseAcquireCommand_goldenVector() {
     byte[] bytes = Codec.encode(new Command(Op.LEASE_ACQUIRE, 0, "L", 1_000_000_000L, 0, "h", null));
     assertThat(HEX.formatHex(bytes)).isEqualTo(
-        "01" + "14" + "0000000000000000" + "0001" + "4c" + "000000003b9aca00" + "0000000000000000" + "01" + "0001"
-            + "68" + "ffffffff");
+        "02" + "14" + "0000000000000000" + "0000000000000000" + "0000000000000000" + "0001" + "4c"
+            + "000000003b9aca00" + "0000000000000000" + "01" + "0001" + "68" + "ffffffff");
+  }
+
+  @Test
+  void version1Commands_stillDecode_withoutARequestId() {
+    byte[] v1 = HEX.parseHex("01" + "02" + "0102030405060708" + "0001" + "6b" + "0000000000000000"
+        + "0000000000000000" + "00" + "00000002" + "0102");
+    Command c = Codec.decodeCommand(v1, 0, v1.length);
+    assertThat(c.op()).isEqualTo(Op.PUT);
+    assertThat(c.stamp()).isEqualTo(0x0102030405060708L);
+    assertThat(c.hasRequestId()).isFalse();
+    assertThat(c.name()).isEqualTo("k");
+    assertThat(c.value()).containsExactly(1, 2);
   }
 
   @Test
@@ -59,17 +72,36 @@ class FormatTest {
   void snapshot_goldenVector() throws Exception {
     StoreStateMachine sm = new StoreStateMachine(10);
     sm.apply(new Command(Op.PUT, 100, "k", 0, 0, null, new byte[] {9}));
-    sm.apply(new Command(Op.COUNTER_ADD, 200, "c", 5, 0, null, null));
+    sm.apply(new Command(Op.COUNTER_ADD, 200, 7, 1, "c", 5, 0, null, null));
     sm.apply(new Command(Op.LEASE_ACQUIRE, 300, "L", 50, 0, "h", null));
     byte[] snap = snapshot(sm);
     assertThat(HEX.formatHex(snap)).isEqualTo(
-        "44535453" + "01" + "0000000000000001" + "000000000000012c"
+        "44535453" + "02" + "0000000000000001" + "000000000000012c"
             + "00000001" + "0001" + "6b" + "0000000000000001" + "00000001" + "09"
             + "00000001" + "0001" + "63" + "0000000000000005"
-            + "00000001" + "0001" + "4c" + "01" + "0001" + "68" + "0000000000000001" + "000000000000015e");
+            + "00000001" + "0001" + "4c" + "01" + "0001" + "68" + "0000000000000001" + "000000000000015e"
+            + "00000001" + "0000000000000007" + "0000000000000001" + "00000000000000c8"
+            + "00" + "0000000000000005" + "0000000000000000" + "00" + "ffffffff");
     StoreStateMachine copy = new StoreStateMachine(10);
     copy.readContentFrom(new DataInputStream(new ByteArrayInputStream(snap)));
     assertThat(snapshot(copy)).isEqualTo(snap);
+    // The restored table still recognises the request.
+    assertThat(copy.apply(new Command(Op.COUNTER_ADD, 400, 7, 1, "c", 5, 0, null, null)).version()).isEqualTo(5);
+    assertThat(copy.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void version1Snapshot_isStillRead_withAnEmptyTableOfRecentRequests() throws Exception {
+    byte[] v1 = HEX.parseHex("44535453" + "01" + "0000000000000001" + "000000000000012c"
+        + "00000001" + "0001" + "6b" + "0000000000000001" + "00000001" + "09"
+        + "00000001" + "0001" + "63" + "0000000000000005"
+        + "00000001" + "0001" + "4c" + "01" + "0001" + "68" + "0000000000000001" + "000000000000015e");
+    StoreStateMachine sm = new StoreStateMachine(10);
+    sm.readContentFrom(new DataInputStream(new ByteArrayInputStream(v1)));
+    assertThat(sm.recentRequests()).isZero();
+    assertThat(sm.time()).isEqualTo(300);
+    assertThat(sm.apply(new Command(Op.COUNTER_GET, 0, "c", 0, 0, null, null)).version()).isEqualTo(5);
+    assertThat(sm.apply(new Command(Op.GET, 0, "k", 0, 0, null, null)).value()).containsExactly(9);
   }
 
   @Test
@@ -78,12 +110,15 @@ class FormatTest {
         .ofLengthBetween(0, 200), arbitrary().pick(new String[] {null, "holder", "ä€"}))
         .checkAssert((op, stamp, name, holder) -> {
           long a = Long.rotateLeft(stamp, 17);
-          Command c = new Command(op, stamp, name, a, ~a, holder, holder == null ? null : name.getBytes());
+          Command c = new Command(op, stamp, a, stamp ^ a, name, a, ~a, holder,
+              holder == null ? null : name.getBytes());
           byte[] bytes = Codec.encode(c);
           Command d = Codec.decodeCommand(bytes, 0, bytes.length);
           assertThat(Codec.encode(d)).isEqualTo(bytes);
           assertThat(d.name()).isEqualTo(name);
           assertThat(d.holder()).isEqualTo(holder);
+          assertThat(d.client()).isEqualTo(a);
+          assertThat(d.seq()).isEqualTo(stamp ^ a);
         });
   }
 
@@ -126,8 +161,8 @@ class FormatTest {
     byte[] snap = HEX.parseHex("44535453" + "01" + "0000000000000000" + "0000000000000000" + "7fffffff");
     assertThatThrownBy(() -> new StoreStateMachine(10).readContentFrom(new DataInputStream(
         new ByteArrayInputStream(snap)))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("count");
-    byte[] v2 = HEX.parseHex("02" + "01");
-    assertThatThrownBy(() -> Codec.decodeCommand(v2, 0, v2.length)).hasMessageContaining("version 2");
+    byte[] v3 = HEX.parseHex("03" + "01");
+    assertThatThrownBy(() -> Codec.decodeCommand(v3, 0, v3.length)).hasMessageContaining("version 3");
   }
 
   static byte[] snapshot(StoreStateMachine sm) throws Exception {
