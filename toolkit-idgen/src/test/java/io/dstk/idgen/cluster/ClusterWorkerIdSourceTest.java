@@ -11,6 +11,7 @@ import io.dstk.idgen.WorkerIdLease;
 import io.dstk.idgen.WorkerIdUnavailableException;
 import io.dstk.idgen.micrometer.WorkerIdLeaseMetrics;
 import io.dstk.store.ClusterStore;
+import io.dstk.store.StoreKit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
@@ -39,11 +40,11 @@ class ClusterWorkerIdSourceTest {
     static final Duration DRIFT = Duration.ofMillis(50);
     static final Duration LEAD = Duration.ofMillis(50);
 
-    private static IdgenClusterKit kit;
+    private static StoreKit kit;
 
     @BeforeAll
     static void startCluster() {
-        kit = IdgenClusterKit.start(5);
+        kit = StoreKit.start(5);
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package io.dstk.idgen.cluster;
 
+import io.dstk.store.StoreKit;
+
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Tag;
@@ -13,7 +15,7 @@ class PartitionChaosTest {
 
     @RepeatedTest(10)
     void partitionThenHeal_neverTwoLiveHoldersOfOneId(RepetitionInfo trial) {
-        try (IdgenClusterKit kit = IdgenClusterKit.start(5)) {
+        try (StoreKit kit = StoreKit.start(5)) {
             PartitionTrial.run(kit, "chaos-" + trial.getCurrentRepetition());
         }
     }

@@ -1,16 +1,18 @@
 package io.dstk.idgen.cluster;
 
+import io.dstk.store.StoreKit;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** One trial of {@link PartitionTrial} (the chaos profile repeats it in {@link PartitionChaosTest}). */
 class PartitionTest {
-    private static IdgenClusterKit kit;
+    private static StoreKit kit;
 
     @BeforeAll
     static void startCluster() {
-        kit = IdgenClusterKit.start(5);
+        kit = StoreKit.start(5);
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dstk.idgen.SnowflakeGenerator;
 import io.dstk.idgen.WorkerIdUnavailableException;
+import io.dstk.store.StoreKit;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ final class PartitionTrial {
     private PartitionTrial() {
     }
 
-    static void run(IdgenClusterKit kit, String group) {
+    static void run(StoreKit kit, String group) {
         List<String> minority = List.of("node-1", "node-4");
         List<String> majority = List.of("node-2", "node-3", "node-5");
         ClusterWorkerIdSource holderSource = source(kit.store("node-4"), group).maxWorkerIds(1).build();

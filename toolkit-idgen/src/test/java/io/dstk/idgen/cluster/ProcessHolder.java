@@ -5,6 +5,7 @@ import io.dstk.idgen.WorkerIdUnavailableException;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.TestCluster;
 import io.dstk.store.ClusterStore;
+import io.dstk.store.StoreKit;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,7 +25,7 @@ public final class ProcessHolder {
     public static void main(String[] args) {
         Cluster cluster = Cluster.join(TestCluster.fastLocalhost(args[0], Integer.parseInt(args[1]))
                 .nodeName(args[3]).build());
-        ClusterStore store = ClusterStore.open(cluster, IdgenClusterKit.storeConfig(Integer.parseInt(args[2])));
+        ClusterStore store = ClusterStore.open(cluster, StoreKit.storeConfigBuilder(Integer.parseInt(args[2])).build());
         store.awaitQuorum(java.time.Duration.ofSeconds(60));
         ClusterWorkerIdSource source = ClusterWorkerIdSourceTest.source(store, args[4]).maxWorkerIds(1).build();
         SnowflakeGenerator gen = ClusterWorkerIdSourceTest.generator(source);

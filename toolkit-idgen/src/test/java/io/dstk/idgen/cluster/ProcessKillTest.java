@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dstk.idgen.SnowflakeGenerator;
 import io.dstk.idgen.WorkerIdUnavailableException;
+import io.dstk.store.StoreKit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,7 +53,7 @@ class ProcessKillTest {
     /** With {@code pause}: kill -STOP, let another member take the id, then kill -CONT; otherwise kill -9. */
     private static void trial(boolean pause) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        try (IdgenClusterKit kit = IdgenClusterKit.start(3)) {
+        try (StoreKit kit = StoreKit.start(3)) {
             Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                     "-cp", System.getProperty("java.class.path"), ProcessHolder.class.getName(),
