@@ -20,8 +20,8 @@ import java.util.Optional;
  * @param basePort the first port of the cluster's loopback range (default 7800)
  * @param portRange how many ports the cluster may use from {@code basePort} (default 10)
  * @param voters the store's voters (default n1,n2,n3)
- * @param customerLimit orders per customer per {@code customerPeriod}, cluster-wide (default 5)
- * @param customerPeriod the period of the customer limit (default 60 s)
+ * @param customerLimit orders per customer per {@code customerPeriod}, cluster-wide (default 10)
+ * @param customerPeriod the period of the customer limit (default 10 s)
  * @param budget orders the whole cluster accepts before the kill switch trips (default 1000)
  * @param maxOrders the cache's maximum entries; new orders are refused beyond it (default 10000)
  * @param processEvery how often the owner advances its orders NEW→PAID→SHIPPED; zero turns it off (default 3 s)
@@ -41,8 +41,8 @@ public record NodeOptions(String name, String bindAddress, int httpPort, String 
       "  --base-port PORT          first port of the cluster's loopback range (default 7800)",
       "  --port-range N            ports in that range (default 10; the store uses base+200 too)",
       "  --voters n1,n2,n3         the store's voters: 1, 3 or 5 names (default n1,n2,n3)",
-      "  --customer-limit N        orders per customer per period, cluster-wide (default 5)",
-      "  --customer-period-s S     that period in seconds (default 60)",
+      "  --customer-limit N        orders per customer per period, cluster-wide (default 10)",
+      "  --customer-period-s S     that period in seconds (default 10)",
       "  --budget N                orders the cluster accepts before its kill switch trips (default 1000)",
       "  --max-orders N            orders the cache holds; new ones are refused beyond (default 10000)",
       "  --process-every-ms MS     simulated processing step, 0 = off (default 3000)",
@@ -108,8 +108,8 @@ public record NodeOptions(String name, String bindAddress, int httpPort, String 
         integer(flags, "--base-port", 7800),
         integer(flags, "--port-range", 10),
         Arrays.asList(flags.getOrDefault("--voters", "n1,n2,n3").split(",")),
-        integer(flags, "--customer-limit", 5),
-        Duration.ofSeconds(integer(flags, "--customer-period-s", 60)),
+        integer(flags, "--customer-limit", 10),
+        Duration.ofSeconds(integer(flags, "--customer-period-s", 10)),
         integer(flags, "--budget", 1000),
         integer(flags, "--max-orders", 10_000),
         Duration.ofMillis(integer(flags, "--process-every-ms", 3000)),

@@ -131,7 +131,7 @@ public final class OrderService implements AutoCloseable {
             options.customerPeriod())
         .strategy(ClusterRateLimiter.Strategy.LEASED_TOKENS)
         .expectedMembers(expected)
-        .leaseTtl(Duration.ofSeconds(5))
+        .leaseTtl(Duration.ofSeconds(2))
         .build());
 
     budget = ClusterBudget.builder(store, "order-volume", options.budget())
@@ -234,18 +234,23 @@ public final class OrderService implements AutoCloseable {
   }
 
   /*
-   * ClusterRateLimiter.tryAcquire never waits for the network: a node without a lease of permits for this customer
-   * is denied while it asks the customer's owner node for one in the background. Give that request a moment before
-   * answering 429, so that a customer within the limit is not refused only because its lease was in flight.
+   * ClusterRateLimiter.tryAcquire never waits for the network: this node decides from the permits it leased from the
+   * customer's owner node, and asks for more in the background. The owner's bucket for a customer it has not seen
+   * starts empty (no burst after a handover), so the first permit exists only after one refill interval, two after a
+   * crash (the survivors share the limit). Give the lease that long (at most 2 s, plus a round trip) before answering
+   * 429, so that a customer within the limit is not refused only because its lease was still on its way.
    */
   private boolean admit(String customer) throws InterruptedException {
-    for (int attempt = 0; attempt < 10; attempt++) {
-      if (limiter.tryAcquire(customer)) {
-        return true;
+    long graceNanos = Math.min(TimeUnit.SECONDS.toNanos(2), 2 * options.customerPeriod().toNanos()
+        / options.customerLimit()) + TimeUnit.MILLISECONDS.toNanos(250);
+    long deadline = System.nanoTime() + graceNanos;
+    while (!limiter.tryAcquire(customer)) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
       }
-      TimeUnit.MILLISECONDS.sleep(25);
+      TimeUnit.MILLISECONDS.sleep(20);
     }
-    return false;
+    return true;
   }
 
   /**
