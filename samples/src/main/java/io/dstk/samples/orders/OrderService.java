@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * One node of the order service: every dstk module wired together. Orders get a Snowflake id (worker id leased in
@@ -116,7 +117,8 @@ public final class OrderService implements AutoCloseable {
 
     ClusterWorkerIdSource workerIds = add(ClusterWorkerIdSource.builder(store).group("orders").maxWorkerIds(64)
         .build());
-    ids = add(IdGenerator.snowflake(SnowflakeLayout.twitter()).workerIds(workerIds).clock(clock).build());
+    ids = add(untilStarted("lease a worker id",
+        () -> IdGenerator.snowflake(SnowflakeLayout.twitter()).workerIds(workerIds).clock(clock).build()));
 
     cache = add(ReplicatedCache.create(cluster, CacheConfig.builder("orders", PayloadCodec.longs(), new OrderCodec())
         .writeMode(WriteMode.SYNC)
@@ -134,15 +136,15 @@ public final class OrderService implements AutoCloseable {
         .leaseTtl(Duration.ofSeconds(2))
         .build());
 
-    budget = ClusterBudget.builder(store, "order-volume", options.budget())
+    budget = untilStarted("open the order budget", () -> ClusterBudget.builder(store, "order-volume", options.budget())
         .onTrip(event -> {
           String reason = "order budget exhausted: " + event.used() + " of " + event.limit()
               + " orders used; the kill switch stopped accepting orders";
           stopAccepting(reason);
           cluster.broadcast(KILL_SWITCH, reason);
         })
-        .build();
-    if (budget.state().tripped()) {
+        .build());
+    if (untilStarted("read the order budget", () -> budget.state().tripped())) {
       stopAccepting("order budget exhausted; the kill switch stopped accepting orders");
     }
 
@@ -162,6 +164,25 @@ public final class OrderService implements AutoCloseable {
     for (String result : List.of("accepted", "limited", "budget_exhausted", "full", "unavailable")) {
       placed.put(result, Counter.builder("orders.placed").tag("result", result)
           .description("POST /orders by outcome").register(registry));
+    }
+  }
+
+  /*
+   * A store operation right after startup can time out while the raft leader is still settling (or the machine is
+   * busy): retry the startup steps that touch the store until the startup deadline.
+   */
+  private static <T> T untilStarted(String step, Supplier<T> action) throws InterruptedException {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (true) {
+      try {
+        return action.get();
+      } catch (RuntimeException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("could not " + step + " within " + STARTUP.toSeconds() + " s", e);
+        }
+        System.out.println("could not " + step + " yet, retrying: " + e);
+        TimeUnit.MILLISECONDS.sleep(500);
+      }
     }
   }
 
