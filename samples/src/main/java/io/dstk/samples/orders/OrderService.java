@@ -212,6 +212,11 @@ public final class OrderService implements AutoCloseable {
     Order.checkCustomer(customer);
     Order.checkItem(item);
     Order.checkQuantity(quantity);
+    String reason = stopped.get();
+    if (reason != null) { // the kill switch: refuse at once, before any cluster round trip
+      placed.get("budget_exhausted").increment();
+      throw new ApiException(503, reason);
+    }
     long id = ids.nextId();
     if (!admit(customer)) {
       placed.get("limited").increment();
@@ -220,9 +225,8 @@ public final class OrderService implements AutoCloseable {
           + " orders per " + options.customerPeriod().toSeconds() + " s",
           Math.max(1, (permitNanos + 999_999_999L) / 1_000_000_000L));
     }
-    String reason = stopped.get();
     try {
-      if (reason == null && !budget.tryAcquire(1)) {
+      if (!budget.tryAcquire(1)) {
         reason = Optional.ofNullable(stopped.get()).orElse("order budget exhausted; no more orders are accepted");
       }
     } catch (BudgetStoreException e) {

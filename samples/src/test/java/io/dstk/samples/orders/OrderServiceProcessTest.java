@@ -153,6 +153,30 @@ class OrderServiceProcessTest {
     killTrial(shared());
   }
 
+  @Test
+  @Order(5)
+  void fullCacheGets507AndTheBudgetKillSwitchStopsEveryNode() throws Exception {
+    List<String> flags = new ArrayList<>(FLAGS);
+    flags.addAll(List.of("--max-orders", "2", "--budget", "3"));
+    try (LocalNodes nodes = new LocalNodes("orders-budget-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
+        LocalNodes.freeBasePort(), NAMES, flags, Files.createTempDirectory("orders-test-"))) {
+      nodes.startAll(NAMES);
+      List<URI> urls = urls(nodes);
+      placeAccepted(urls.get(0), "budget-c", "a", 1);
+      placeAccepted(urls.get(1), "budget-c", "b", 1);
+
+      // The third order takes the budget's last unit (tripping it), then finds the cache full.
+      assertError(placeNotLimited(urls.get(2), "budget-c"), 507, "full");
+      for (URI url : urls) {
+        await().atMost(AWAIT).until(() -> !client.state(url).get("accepting").asBoolean());
+        assertError(placeNotLimited(url, "budget-d"), 503, "kill switch");
+        JsonNode state = client.state(url);
+        assertThat(state.get("budget").get("tripped").asBoolean()).isTrue();
+        assertThat(state.get("orders").get("total").asInt()).isEqualTo(2);
+      }
+    }
+  }
+
   @RepeatedTest(3)
   @Tag("chaos")
   void acceptedOrdersSurviveKill9OfOneNodeRepeated() throws Exception {
@@ -196,6 +220,16 @@ class OrderServiceProcessTest {
     assertThat(Map.of("customer", order.get("customer").asText(), "quantity", order.get("quantity").asInt()))
         .containsEntry("customer", customer).containsEntry("quantity", quantity);
     return order;
+  }
+
+  /** Places an order, retrying while it is refused by the customer limit (the first lease may be on its way). */
+  private OrderClient.Response placeNotLimited(URI url, String customer) {
+    AtomicReference<OrderClient.Response> last = new AtomicReference<>();
+    await().atMost(AWAIT).until(() -> {
+      last.set(client.placeOrder(url, customer, "z", 1));
+      return last.get().status() != 429;
+    });
+    return last.get();
   }
 
   private static void assertError(OrderClient.Response r, int status, String fragment) {
