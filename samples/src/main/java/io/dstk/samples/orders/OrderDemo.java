@@ -128,7 +128,8 @@ public final class OrderDemo {
       }
 
       say("dashboard: " + local.nodes().values().iterator().next().url() + "/ (any node: "
-          + local.nodes().values().stream().map(n -> n.url().toString()).toList() + ")");
+          + local.nodes().values().stream().map(n -> n.url().toString()).toList() + ")"
+          + (keepRunning ? "" : "; run with --keep-running to keep the nodes up for it"));
       say("summary: " + count + " nodes; " + accepted.size() + " orders accepted; limit held: " + limitHeld
           + (kill ? "; after kill -9 of " + victim + " every accepted order was readable on every survivor and on "
           + "the restarted node: " + allReadable : "") + "; took " + millisSince(start) / 1000 + " s");

@@ -369,8 +369,15 @@ public final class OrderService implements AutoCloseable {
     s.put("cache", Map.of("entries", c.entries(), "maxEntries", options.maxOrders(), "hits", c.hits(),
         "misses", c.misses(), "rejections", c.rejections()));
     ClusterRateLimiterStats l = limiter.stats();
-    s.put("limiter", Map.of("allowed", l.allowed(), "denied", l.denied(), "limit", options.customerLimit(),
-        "periodSeconds", options.customerPeriod().toSeconds()));
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put("limit", options.customerLimit());
+    limits.put("periodSeconds", options.customerPeriod().toSeconds());
+    limits.put("admitted", (long) (placed.get("accepted").count() + placed.get("budget_exhausted").count()
+        + placed.get("full").count() + placed.get("unavailable").count()));
+    limits.put("limited", (long) placed.get("limited").count());
+    limits.put("tryAcquireAllowed", l.allowed()); // the limiter's own counts include the calls of admit()'s retries
+    limits.put("tryAcquireDenied", l.denied());
+    s.put("limiter", limits);
     Map<String, Object> b = new LinkedHashMap<>();
     try {
       BudgetState state = budget.state();
