@@ -50,29 +50,48 @@ public final class OrderDemo {
    * @throws Exception if the nodes cannot start
    */
   public static void main(String[] args) throws Exception {
+    int status = run(args);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs the demo without exiting the JVM.
+   *
+   * @param args as for {@link #main}
+   * @return 0 if every check passed, 1 if an accepted order was lost or the limit did not hold, 2 on a bad flag
+   * @throws Exception if the nodes cannot start
+   */
+  static int run(String... args) throws Exception {
     int nodes = 3;
     boolean kill = true;
     boolean keepRunning = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--nodes" -> nodes = i + 1 < args.length ? Integer.parseInt(args[++i]) : 0;
+        case "--nodes" -> nodes = i + 1 < args.length ? parseOr(args[++i], 0) : 0;
         case "--no-kill" -> kill = false;
         case "--keep-running" -> keepRunning = true;
         case "" -> { }
         default -> {
           System.err.println("unknown flag '" + args[i] + "'; usage: OrderDemo [--nodes 3|5] [--no-kill] "
               + "[--keep-running]");
-          System.exit(2);
+          return 2;
         }
       }
     }
     if (nodes != 3 && nodes != 5) {
       System.err.println("--nodes must be 3 or 5 (every node is a voter of the cluster store): " + nodes);
-      System.exit(2);
+      return 2;
     }
-    boolean ok = new OrderDemo().run(nodes, kill, keepRunning);
-    if (!ok) {
-      System.exit(1);
+    return new OrderDemo().run(nodes, kill, keepRunning) ? 0 : 1;
+  }
+
+  private static int parseOr(String text, int fallback) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return fallback;
     }
   }
 
