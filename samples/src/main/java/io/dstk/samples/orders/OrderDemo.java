@@ -128,7 +128,7 @@ public final class OrderDemo {
         long killedAt = System.nanoTime();
         local.kill9(victim);
         awaitMembers(local, count - 1);
-        say("survivors " + local.nodes().keySet() + " removed " + victim + " from the view after "
+        say("survivors " + local.nodes().keySet() + " removed " + victim + " from the view (store leader elected) after "
             + millisSince(killedAt) + " ms");
         for (LocalNodes.Node survivor : local.nodes().values()) {
           allReadable &= readAll(survivor);
