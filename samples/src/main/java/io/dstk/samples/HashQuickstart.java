@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Consistent hashing in one page: where keys land on three cache nodes, and how few of them move when a fourth
- * node joins. Run it with {@code mvn -B -q -Pdemo -pl samples -am -DskipTests package}.
+ * node joins. Run it with {@code mvn -B -q -Pdemo -pl samples -am -DskipTests package
+ * -Ddstk.demo.mainClass=io.dstk.samples.HashQuickstart}.
  */
 public final class HashQuickstart {
     private HashQuickstart() {
