@@ -51,8 +51,8 @@ public interface Ticker {
      * over-admission). Only calls arriving less than two resolutions before they become admissible pay the
      * clock read. Measured figures are in the module's documentation.
      *
-     * @param resolution how often the copy is refreshed, between 10 microseconds and 1 second; 1 ms is a good
-     *                   default for limits up to a few thousand per second per key
+     * @param resolution how often the copy is refreshed, between 10 microseconds and 1 second; 1 ms suits most
+     *                   limits (keep it well below half of burst x emission interval)
      * @return a shared ticker for that resolution
      * @throws NullPointerException     if {@code resolution} is null
      * @throws IllegalArgumentException if {@code resolution} is out of range
