@@ -204,6 +204,13 @@ class CoarseTickerTest {
         assertThat(limiter.tryAcquire()).isTrue();
         assertThat(limiter.tryAcquire()).isFalse();
         assertThat(limiter.tryAcquireWithDecision(1).retryAfterNanos()).isPositive();
+
+        // keyed limiters share the per-key configuration, coarse ticker included
+        KeyedRateLimiter<String> keyed = KeyedRateLimiter.builder(RateLimiter.tokenBucket(1, 1, Duration.ofHours(1))
+                .ticker(ticker)).build();
+        assertThat(keyed.tryAcquire("a")).isTrue();
+        assertThat(keyed.tryAcquire("a")).isFalse();
+        assertThat(keyed.tryAcquire("b")).isTrue();
     }
 
     @Test
