@@ -1,16 +1,12 @@
 package io.dstk.ratelimit;
 
+import io.dstk.ratelimit.internal.BudgetSettings;
 import io.dstk.ratelimit.internal.LocalBudget;
 import java.time.InstantSource;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Configures a {@link Budget}. Setters validate at once and name the value in the exception.
@@ -20,29 +16,11 @@ import java.util.regex.Pattern;
  * {@link System.Logger}. Not thread safe.
  */
 public final class BudgetBuilder {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
-
-    private final String name;
-    private final long limit;
-    private BudgetPeriod period = BudgetPeriod.NONE;
-    private ZoneId zone = ZoneOffset.UTC;
-    private InstantSource clock = InstantSource.system();
+    private final BudgetSettings settings;
     private BudgetStore store;
-    private final TreeMap<Double, List<Consumer<BudgetEvent>>> thresholds = new TreeMap<>();
-    private final List<Consumer<BudgetEvent>> tripActions = new ArrayList<>();
-    private BiConsumer<BudgetEvent, RuntimeException> onActionFailure;
 
     BudgetBuilder(String name, long limit) {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name must be 1 to 100 characters of [A-Za-z0-9._-], not starting "
-                    + "with a dot, was \"" + name + "\"");
-        }
-        if (limit <= 0) {
-            throw new IllegalArgumentException("limit must be positive, was " + limit);
-        }
-        this.name = name;
-        this.limit = limit;
+        this.settings = new BudgetSettings(name, limit);
     }
 
     /**
@@ -53,7 +31,7 @@ public final class BudgetBuilder {
      * @throws NullPointerException if {@code period} is null
      */
     public BudgetBuilder period(BudgetPeriod period) {
-        this.period = Objects.requireNonNull(period, "period");
+        settings.period(period);
         return this;
     }
 
@@ -65,7 +43,7 @@ public final class BudgetBuilder {
      * @throws NullPointerException if {@code zone} is null
      */
     public BudgetBuilder zone(ZoneId zone) {
-        this.zone = Objects.requireNonNull(zone, "zone");
+        settings.zone(zone);
         return this;
     }
 
@@ -77,7 +55,7 @@ public final class BudgetBuilder {
      * @throws NullPointerException if {@code clock} is null
      */
     public BudgetBuilder clock(InstantSource clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        settings.clock(clock);
         return this;
     }
 
@@ -103,11 +81,7 @@ public final class BudgetBuilder {
      * @throws NullPointerException     if {@code action} is null
      */
     public BudgetBuilder threshold(double fraction, Consumer<BudgetEvent> action) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("threshold must be strictly between 0 and 1, was " + fraction);
-        }
-        Objects.requireNonNull(action, "action");
-        thresholds.computeIfAbsent(fraction, f -> new ArrayList<>()).add(action);
+        settings.threshold(fraction, action);
         return this;
     }
 
@@ -119,7 +93,7 @@ public final class BudgetBuilder {
      * @throws NullPointerException if {@code action} is null
      */
     public BudgetBuilder onTrip(Consumer<BudgetEvent> action) {
-        tripActions.add(Objects.requireNonNull(action, "action"));
+        settings.onTrip(action);
         return this;
     }
 
@@ -132,7 +106,7 @@ public final class BudgetBuilder {
      * @throws NullPointerException if {@code handler} is null
      */
     public BudgetBuilder onActionFailure(BiConsumer<BudgetEvent, RuntimeException> handler) {
-        this.onActionFailure = Objects.requireNonNull(handler, "handler");
+        settings.onActionFailure(handler);
         return this;
     }
 
@@ -145,18 +119,9 @@ public final class BudgetBuilder {
      * @throws BudgetStoreException if the stored state cannot be read or is corrupt
      */
     public Budget build() {
-        BiConsumer<BudgetEvent, RuntimeException> failure = onActionFailure;
-        if (failure == null) {
-            System.Logger logger = System.getLogger(Budget.class.getName());
-            failure = (event, e) -> logger.log(System.Logger.Level.WARNING,
-                    "budget action failed for " + event.idempotencyKey() + "; it will run again", e);
-        }
-        List<Double> fractions = new ArrayList<>(thresholds.keySet());
-        List<List<Consumer<BudgetEvent>>> actions = new ArrayList<>();
-        for (List<Consumer<BudgetEvent>> a : thresholds.values()) {
-            actions.add(List.copyOf(a));
-        }
-        return new LocalBudget(name, limit, period, zone, clock, store == null ? BudgetStore.inMemory() : store,
-                fractions, actions, List.copyOf(tripActions), failure);
+        BudgetSettings s = settings;
+        return new LocalBudget(s.name(), s.limit(), s.period(), s.zone(), s.clock(),
+                store == null ? BudgetStore.inMemory() : store, s.thresholdFractions(), s.thresholdActions(),
+                s.tripActions(), s.failureHandler());
     }
 }

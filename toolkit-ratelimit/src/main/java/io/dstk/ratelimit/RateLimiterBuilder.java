@@ -87,7 +87,8 @@ public final class RateLimiterBuilder {
     }
 
     /**
-     * Sets the clock (default {@link Ticker#system()}).
+     * Sets the clock (default {@link Ticker#system()}). With {@link Ticker#coarse(Duration)}, GCRA and the greedy
+     * token bucket deny without reading the clock (cheaper denials, admissions delayed by up to its resolution).
      *
      * @param ticker the ticker
      * @return this builder

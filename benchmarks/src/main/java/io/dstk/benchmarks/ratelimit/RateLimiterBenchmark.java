@@ -1,6 +1,7 @@
 package io.dstk.benchmarks.ratelimit;
 
 import io.dstk.ratelimit.RateLimiter;
+import io.dstk.ratelimit.Ticker;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
@@ -18,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Single-limiter {@code tryAcquire()} (one permit, never blocking), side by side: our token bucket and GCRA,
- * Bucket4j's token bucket (lock-free local bucket), Resilience4j's {@code AtomicRateLimiter} (timeout 0), Guava's
+ * Single-limiter {@code tryAcquire()} (one permit, never blocking), side by side: our token bucket and GCRA, on
+ * the exact clock and on {@code Ticker.coarse(1 ms)} (denials without a clock read), Bucket4j's token bucket (lock-free local bucket), Resilience4j's {@code AtomicRateLimiter} (timeout 0), Guava's
  * {@code RateLimiter}, and {@code System.nanoTime()} as the floor of any limiter that reads the clock per call.
  *
  * <p>{@code mode=allow}: a limit of about one permit per nanosecond, so every call is granted and moves the
@@ -44,6 +45,8 @@ public class RateLimiterBenchmark {
 
     private RateLimiter dstkTokenBucket;
     private RateLimiter dstkGcra;
+    private RateLimiter dstkTokenBucketCoarse;
+    private RateLimiter dstkGcraCoarse;
     private Bucket bucket4j;
     private AtomicRateLimiter resilience4j;
     private com.google.common.util.concurrent.RateLimiter guava;
@@ -52,9 +55,13 @@ public class RateLimiterBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         boolean allow = mode.equals("allow");
+        Ticker coarse = Ticker.coarse(Duration.ofMillis(1));
         if (allow) {
             dstkTokenBucket = RateLimiter.tokenBucket(1_000_000_000, 1_000_000_000, Duration.ofSeconds(1)).build();
             dstkGcra = RateLimiter.gcra(1_000_000_000, Duration.ofSeconds(1)).build();
+            dstkTokenBucketCoarse = RateLimiter.tokenBucket(1_000_000_000, 1_000_000_000, Duration.ofSeconds(1))
+                    .ticker(coarse).build();
+            dstkGcraCoarse = RateLimiter.gcra(1_000_000_000, Duration.ofSeconds(1)).ticker(coarse).build();
             bucket4j = Bucket.builder()
                     .addLimit(l -> l.capacity(1_000_000_000).refillGreedy(1_000_000_000, Duration.ofSeconds(1)))
                     .build();
@@ -65,6 +72,8 @@ public class RateLimiterBenchmark {
         } else {
             dstkTokenBucket = RateLimiter.tokenBucket(1, 1, Duration.ofHours(1)).build();
             dstkGcra = RateLimiter.gcra(1, Duration.ofHours(1)).build();
+            dstkTokenBucketCoarse = RateLimiter.tokenBucket(1, 1, Duration.ofHours(1)).ticker(coarse).build();
+            dstkGcraCoarse = RateLimiter.gcra(1, Duration.ofHours(1)).ticker(coarse).build();
             bucket4j = Bucket.builder().addLimit(l -> l.capacity(1).refillGreedy(1, Duration.ofHours(1))).build();
             resilience4j = new AtomicRateLimiter("benchmark", RateLimiterConfig.custom()
                     .limitForPeriod(1).limitRefreshPeriod(Duration.ofHours(1))
@@ -72,12 +81,15 @@ public class RateLimiterBenchmark {
             guava = com.google.common.util.concurrent.RateLimiter.create(1 / 3600.0);
             dstkTokenBucket.tryAcquire();
             dstkGcra.tryAcquire();
+            dstkTokenBucketCoarse.tryAcquire();
+            dstkGcraCoarse.tryAcquire();
             bucket4j.tryConsume(1);
             resilience4j.acquirePermission(1);
             guava.tryAcquire();
         }
         boolean expected = allow;
         if (dstkTokenBucket.tryAcquire() != expected || dstkGcra.tryAcquire() != expected
+                || dstkTokenBucketCoarse.tryAcquire() != expected || dstkGcraCoarse.tryAcquire() != expected
                 || bucket4j.tryConsume(1) != expected || resilience4j.acquirePermission(1) != expected
                 || guava.tryAcquire() != expected) {
             throw new IllegalStateException("a contender does not " + mode);
@@ -100,6 +112,18 @@ public class RateLimiterBenchmark {
     @Benchmark
     public boolean dstkGcra() {
         return dstkGcra.tryAcquire();
+    }
+
+    /** @return whether our token bucket on the coarse ticker granted the permit */
+    @Benchmark
+    public boolean dstkTokenBucketCoarse() {
+        return dstkTokenBucketCoarse.tryAcquire();
+    }
+
+    /** @return whether our GCRA on the coarse ticker granted the permit */
+    @Benchmark
+    public boolean dstkGcraCoarse() {
+        return dstkGcraCoarse.tryAcquire();
     }
 
     /** @return whether Bucket4j granted the permit */

@@ -1,20 +1,15 @@
 package io.dstk.ratelimit.cluster;
 
-import io.dstk.ratelimit.Budget;
 import io.dstk.ratelimit.BudgetEvent;
 import io.dstk.ratelimit.BudgetPeriod;
+import io.dstk.ratelimit.internal.BudgetSettings;
 import io.dstk.store.ClusterStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Configures a {@link ClusterBudget}. Setters validate at once and name the value in the exception.
@@ -24,31 +19,13 @@ import java.util.regex.Pattern;
  * failures logged through {@link System.Logger}. Not thread safe.
  */
 public final class ClusterBudgetBuilder {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
-
     final ClusterStore store;
-    final String name;
-    final long limit;
-    BudgetPeriod period = BudgetPeriod.NONE;
-    ZoneId zone = ZoneOffset.UTC;
-    InstantSource clock = InstantSource.system();
+    final BudgetSettings settings;
     Duration actionLease = Duration.ofSeconds(30);
-    final TreeMap<Double, List<Consumer<BudgetEvent>>> thresholds = new TreeMap<>();
-    final List<Consumer<BudgetEvent>> tripActions = new ArrayList<>();
-    BiConsumer<BudgetEvent, RuntimeException> onActionFailure;
 
     ClusterBudgetBuilder(ClusterStore store, String name, long limit) {
         this.store = Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name must be 1 to 100 characters of [A-Za-z0-9._-], not starting "
-                    + "with a dot, was \"" + name + "\"");
-        }
-        if (limit <= 0) {
-            throw new IllegalArgumentException("limit must be positive, was " + limit);
-        }
-        this.name = name;
-        this.limit = limit;
+        this.settings = new BudgetSettings(name, limit);
     }
 
     /**
@@ -59,7 +36,7 @@ public final class ClusterBudgetBuilder {
      * @throws NullPointerException if {@code period} is null
      */
     public ClusterBudgetBuilder period(BudgetPeriod period) {
-        this.period = Objects.requireNonNull(period, "period");
+        settings.period(period);
         return this;
     }
 
@@ -71,7 +48,7 @@ public final class ClusterBudgetBuilder {
      * @throws NullPointerException if {@code zone} is null
      */
     public ClusterBudgetBuilder zone(ZoneId zone) {
-        this.zone = Objects.requireNonNull(zone, "zone");
+        settings.zone(zone);
         return this;
     }
 
@@ -83,7 +60,7 @@ public final class ClusterBudgetBuilder {
      * @throws NullPointerException if {@code clock} is null
      */
     public ClusterBudgetBuilder clock(InstantSource clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        settings.clock(clock);
         return this;
     }
 
@@ -109,11 +86,7 @@ public final class ClusterBudgetBuilder {
      * @throws NullPointerException     if {@code action} is null
      */
     public ClusterBudgetBuilder threshold(double fraction, Consumer<BudgetEvent> action) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("threshold must be strictly between 0 and 1, was " + fraction);
-        }
-        Objects.requireNonNull(action, "action");
-        thresholds.computeIfAbsent(fraction, f -> new ArrayList<>()).add(action);
+        settings.threshold(fraction, action);
         return this;
     }
 
@@ -125,7 +98,7 @@ public final class ClusterBudgetBuilder {
      * @throws NullPointerException if {@code action} is null
      */
     public ClusterBudgetBuilder onTrip(Consumer<BudgetEvent> action) {
-        tripActions.add(Objects.requireNonNull(action, "action"));
+        settings.onTrip(action);
         return this;
     }
 
@@ -137,7 +110,7 @@ public final class ClusterBudgetBuilder {
      * @throws NullPointerException if {@code handler} is null
      */
     public ClusterBudgetBuilder onActionFailure(BiConsumer<BudgetEvent, RuntimeException> handler) {
-        this.onActionFailure = Objects.requireNonNull(handler, "handler");
+        settings.onActionFailure(handler);
         return this;
     }
 
@@ -149,11 +122,6 @@ public final class ClusterBudgetBuilder {
      * @throws io.dstk.ratelimit.BudgetStoreException if the store cannot be reached or holds a corrupt state
      */
     public ClusterBudget build() {
-        if (onActionFailure == null) {
-            System.Logger logger = System.getLogger(Budget.class.getName());
-            onActionFailure = (event, e) -> logger.log(System.Logger.Level.WARNING,
-                    "budget action failed for " + event.idempotencyKey() + "; it will run again", e);
-        }
         return new DefaultClusterBudget(this);
     }
 }

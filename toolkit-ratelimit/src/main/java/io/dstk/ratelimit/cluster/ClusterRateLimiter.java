@@ -45,8 +45,10 @@ import java.time.Duration;
  * With {@code expectedMembers(n)}, each side of a partition scales the limit down to its share of the expected
  * members ({@code members in view / n}), so the sides together never admit more than the limit. The members
  * cannot tell a partition from a crash: after a crash the survivors keep only their share until the member
- * returns or {@code expectedMembers} is lowered. Without {@code expectedMembers}, each side enforces the full
- * limit.
+ * returns or {@code expectedMembers} is lowered. The side with quorum scales too: it cannot tell partitioned
+ * members (admitting their share) from crashed ones, and the full limit on a majority of {@code k} plus the share
+ * {@code (n - k) / n} on the minority would exceed the limit; {@code k / n} is the most it may keep. Without
+ * {@code expectedMembers}, each side enforces the full limit.
  *
  * <h2>Thread safety and lifecycle</h2>
  * Thread safe. {@link #close()} is idempotent and stops serving leases; calls after it are denied.

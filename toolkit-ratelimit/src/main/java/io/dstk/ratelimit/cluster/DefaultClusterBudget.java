@@ -4,6 +4,7 @@ import io.dstk.ratelimit.BudgetEvent;
 import io.dstk.ratelimit.BudgetPeriod;
 import io.dstk.ratelimit.BudgetState;
 import io.dstk.ratelimit.BudgetStoreException;
+import io.dstk.ratelimit.internal.BudgetSettings;
 import io.dstk.ratelimit.internal.FileBudgetStore;
 import io.dstk.store.CasResult;
 import io.dstk.store.ClusterStore;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -43,26 +43,25 @@ final class DefaultClusterBudget implements ClusterBudget {
     private final InstantSource clock;
     private final Duration actionLease;
     private final List<Double> thresholds;
-    private final List<List<Consumer<BudgetEvent>>> thresholdActions = new ArrayList<>();
+    private final List<List<Consumer<BudgetEvent>>> thresholdActions;
     private final List<Consumer<BudgetEvent>> tripActions;
     private final BiConsumer<BudgetEvent, RuntimeException> onFailure;
 
     DefaultClusterBudget(ClusterBudgetBuilder b) {
+        BudgetSettings settings = b.settings;
         this.store = b.store;
-        this.name = b.name;
-        this.limit = b.limit;
-        this.key = "dstk.ratelimit.budget." + b.name;
+        this.name = settings.name();
+        this.limit = settings.limit();
+        this.key = "dstk.ratelimit.budget." + name;
         this.actionsLease = key + ".actions";
-        this.period = b.period;
-        this.zone = b.zone;
-        this.clock = b.clock;
+        this.period = settings.period();
+        this.zone = settings.zone();
+        this.clock = settings.clock();
         this.actionLease = b.actionLease;
-        this.thresholds = List.copyOf(b.thresholds.keySet());
-        for (List<Consumer<BudgetEvent>> a : b.thresholds.values()) {
-            thresholdActions.add(List.copyOf(a));
-        }
-        this.tripActions = List.copyOf(b.tripActions);
-        this.onFailure = b.onActionFailure;
+        this.thresholds = settings.thresholdFractions();
+        this.thresholdActions = settings.thresholdActions();
+        this.tripActions = settings.tripActions();
+        this.onFailure = settings.failureHandler();
         notifyOwed(update(s -> s));
     }
 

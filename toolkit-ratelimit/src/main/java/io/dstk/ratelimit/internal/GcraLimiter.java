@@ -21,6 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  * Contention: a failed CAS means another thread moved tat; we retry with the same 'now' (no second clock
  * read) after parking for 1 ns, which spreads the two threads apart and measured about twice as fast at two
  * threads than spinning. A denial needs no CAS at all.
+ *
+ * Coarse ticker (Ticker.coarse): before reading the clock, tryAcquire checks the admission rule against the
+ * coarse reading c, a past reading of the same clock, assuming the clock moved by the slack (2 resolutions)
+ * since: if tat - (c + slack) + cost > tau, it denies at once. While now - c <= slack that denial is exactly the
+ * rule's (now <= c + slack); if the refresher ran late it may deny a call the rule would admit (a delay of at
+ * most now - c - slack). A call that passes the check still goes through the exact rule below, so every
+ * admission and every tat is exactly GCRA's: admitted calls always conform.
  */
 final class GcraLimiter extends AbstractLimiter {
     private static final VarHandle TAT;
@@ -60,6 +67,10 @@ final class GcraLimiter extends AbstractLimiter {
 
     private boolean admit(long cost) {
         final LimiterSpec s = spec;
+        final CoarseTicker coarse = s.coarse;
+        if (coarse != null && (long) TAT.getVolatile(this) - coarse.readCoarse() + cost > s.coarseDenyAbove) {
+            return false;
+        }
         final long now = s.ticker.read();
         final long tolerance = s.toleranceNanos;
         for (;;) {

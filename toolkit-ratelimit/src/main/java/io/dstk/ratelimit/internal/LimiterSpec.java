@@ -43,6 +43,10 @@ public final class LimiterSpec {
     final boolean greedy;
     final long queueCapacity;
     final Ticker ticker;
+    /** The ticker if it has a coarse reading (GCRA denies from it), else null. */
+    final CoarseTicker coarse;
+    /** GCRA with a coarse ticker: deny without reading the clock when tat - coarse + cost exceeds this. */
+    final long coarseDenyAbove;
     final boolean recordStats;
     /** Emission interval T of GCRA / greedy bucket / leaky queue, whole nanoseconds (rounded down). */
     final long intervalNanos;
@@ -72,6 +76,7 @@ public final class LimiterSpec {
         this.greedy = greedy;
         this.queueCapacity = queueCapacity;
         this.ticker = ticker;
+        this.coarse = ticker instanceof CoarseTicker ? (CoarseTicker) ticker : null;
         this.recordStats = recordStats;
         this.intervalNanos = Math.max(1, periodNanos / refillTokens);
         switch (algorithm) {
@@ -102,6 +107,8 @@ public final class LimiterSpec {
             }
         }
         this.toleranceNanos = tolerance;
+        long slack = coarse == null ? 0 : coarse.slackNanos();
+        this.coarseDenyAbove = tolerance > Long.MAX_VALUE / 2 - slack ? Long.MAX_VALUE / 2 : tolerance + slack;
         this.origin = ticker.read();
     }
 

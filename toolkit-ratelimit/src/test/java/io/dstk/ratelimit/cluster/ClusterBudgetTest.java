@@ -2,6 +2,7 @@ package io.dstk.ratelimit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.dstk.membership.TestCluster;
 import io.dstk.ratelimit.Budget;
@@ -136,5 +137,31 @@ class ClusterBudgetTest {
         assertThatThrownBy(() -> b.tryAcquire(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("units");
         assertThat(b.state().used()).isZero();
+    }
+
+    @Test
+    void badSettings_areRejectedWithTheSameMessageAsByTheLocalBudgetBuilder() {
+        List<Runnable> local = List.of(
+                () -> Budget.builder("..x", 1), () -> Budget.builder("x", -3), () -> Budget.builder(null, 1),
+                () -> Budget.builder("x", 1).threshold(1.5, e -> { }), () -> Budget.builder("x", 1).onTrip(null),
+                () -> Budget.builder("x", 1).period(null), () -> Budget.builder("x", 1).zone(null),
+                () -> Budget.builder("x", 1).clock(null), () -> Budget.builder("x", 1).onActionFailure(null));
+        ClusterStore store = STORES.get(0);
+        List<Runnable> cluster = List.of(
+                () -> ClusterBudget.builder(store, "..x", 1), () -> ClusterBudget.builder(store, "x", -3),
+                () -> ClusterBudget.builder(store, null, 1),
+                () -> ClusterBudget.builder(store, "x", 1).threshold(1.5, e -> { }),
+                () -> ClusterBudget.builder(store, "x", 1).onTrip(null),
+                () -> ClusterBudget.builder(store, "x", 1).period(null),
+                () -> ClusterBudget.builder(store, "x", 1).zone(null),
+                () -> ClusterBudget.builder(store, "x", 1).clock(null),
+                () -> ClusterBudget.builder(store, "x", 1).onActionFailure(null));
+        for (int i = 0; i < local.size(); i++) {
+            Throwable expected = catchThrowable(local.get(i)::run);
+            assertThat(expected).as("local case %d", i).isInstanceOfAny(IllegalArgumentException.class,
+                    NullPointerException.class);
+            assertThatThrownBy(cluster.get(i)::run).as("cluster case %d", i).isExactlyInstanceOf(expected.getClass())
+                    .hasMessage(expected.getMessage());
+        }
     }
 }

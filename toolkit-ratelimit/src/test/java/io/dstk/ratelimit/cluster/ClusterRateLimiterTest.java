@@ -91,6 +91,10 @@ class ClusterRateLimiterTest {
             long bound = sim.limiters.get("node-1").overAdmissionBound(3, Duration.ofSeconds(5));
             assertThat(LimiterSim.total(during)).isLessThanOrEqualTo(bound);
             assertThat(during.get("node-3")).isBetween(1_000L, 2_100L); // its third of 5000, plus old leases
+            // the side with quorum keeps only its two thirds too (the full limit there would exceed the total)
+            long majority = during.get("node-1") + during.get("node-2");
+            long majorityShare = (LimiterSim.LIMIT + LimiterSim.LIMIT * 5) * 2 / 3;
+            assertThat(majority).isBetween(majorityShare * 2 / 3, majorityShare + 3 * LimiterSim.LIMIT / 10);
         }
     }
 
