@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * talk; a member with another key is refused at join and cannot read what members send.
  */
 class SharedKeySecurityTest {
-  private static final String PASSWORD = "changeit";
+  private static final String PASSWORD = TestKeys.PASSWORD;
   @TempDir static Path dir;
   private static ClusterSecurity clusterKey;
   private static ClusterSecurity otherKey;
@@ -41,8 +41,8 @@ class SharedKeySecurityTest {
 
   @BeforeAll
   static void keys() throws Exception {
-    clusterKey = ClusterSecurity.sharedKey(secretKey(dir.resolve("cluster.p12"), "cluster"), PASSWORD, "cluster");
-    otherKey = ClusterSecurity.sharedKey(secretKey(dir.resolve("other.p12"), "cluster"), PASSWORD, "cluster");
+    clusterKey = ClusterSecurity.sharedKey(TestKeys.secretKey(dir.resolve("cluster.p12"), "cluster"), PASSWORD, "cluster");
+    otherKey = ClusterSecurity.sharedKey(TestKeys.secretKey(dir.resolve("other.p12"), "cluster"), PASSWORD, "cluster");
   }
 
   @AfterEach
@@ -51,17 +51,6 @@ class SharedKeySecurityTest {
       raw.close();
     }
     members.forEach(Cluster::close);
-  }
-
-  static Path secretKey(Path store, String alias) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genseckey", "-alias", alias, "-keyalg", "AES", "-keysize", "256", "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("keytool: %s", out).isZero();
-    return store;
   }
 
   /** A lan config on a multicast group and port of its own, so parallel builds do not meet. */
