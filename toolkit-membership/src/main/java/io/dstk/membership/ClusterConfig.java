@@ -806,6 +806,10 @@ public final class ClusterConfig {
      * Sets the executor that runs message and request handlers and completes request futures. The cluster does not
      * shut it down. A rejected task drops the message (counted in {@link ClusterStats}).
      *
+     * <p>{@code Runnable::run} removes both thread hand-offs of a request (handler on the receiver, completion on the
+     * caller): handlers then run, and request futures complete, on JGroups' receiving threads. Only for handlers and
+     * dependent stages that never block: a blocked JGroups thread delays every message behind it.
+     *
      * @param executor the executor
      * @return this builder
      */

@@ -87,8 +87,8 @@ class ClusterConfigTest {
 
   @Test
   void securityTurnsOnMutualTlsForTcpAndNeedsASharedKeyForUdp(@TempDir Path dir) throws Exception {
-    Path ks = TestKeys.keyPair(dir.resolve("k.p12"), "member");
-    Path ts = TestKeys.trust(ks, "member", dir.resolve("t.p12"));
+    Path ks = TestKeys.shared().resolve("member.p12");
+    Path ts = TestKeys.shared().resolve("member-trust.p12");
     ClusterSecurity s = ClusterSecurity.mutualTls(ks, TestKeys.PASSWORD, ts, TestKeys.PASSWORD);
     assertThat(s.toString()).doesNotContain(TestKeys.PASSWORD);
     ClusterConfig tcp = ClusterConfig.staticSeeds("10.1.2.3:7800").bindAddress("10.1.2.3").security(s).build();
@@ -97,7 +97,7 @@ class ClusterConfigTest {
     assertThatThrownBy(() -> ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(s).build())
         .hasMessageContaining("lan (UDP) preset needs a shared secret key");
 
-    Path key = TestKeys.secretKey(dir.resolve("key.p12"), "cluster");
+    Path key = TestKeys.shared().resolve("cluster.p12");
     ClusterSecurity both = s.withSharedKey(key, TestKeys.PASSWORD, "cluster");
     ClusterConfig udp = ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(both).build();
     assertThat(JGroupsStack.usesSharedKey(udp)).isTrue();
@@ -113,8 +113,8 @@ class ClusterConfigTest {
 
   @Test
   void badSecuritySettingsAreRefusedNamingTheSetting(@TempDir Path dir) throws Exception {
-    Path ks = TestKeys.keyPair(dir.resolve("k.p12"), "member");
-    Path key = TestKeys.secretKey(dir.resolve("key.p12"), "cluster");
+    Path ks = TestKeys.shared().resolve("member.p12");
+    Path key = TestKeys.shared().resolve("cluster.p12");
     String pw = TestKeys.PASSWORD;
     assertThatThrownBy(() -> ClusterSecurity.mutualTls(dir.resolve("missing.p12"), pw, ks, pw))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyStore is not a readable file");
@@ -132,9 +132,7 @@ class ClusterConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a secret key");
     assertThatThrownBy(() -> ClusterSecurity.sharedKey(key, pw, null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("alias");
-    Path hmac = dir.resolve("hmac.p12");
-    TestKeys.keytool("-genseckey", "-alias", "mac", "-keyalg", "HmacSHA256", "-keysize", "256", "-storetype",
-        "PKCS12", "-keystore", hmac.toString(), "-storepass", pw, "-keypass", pw);
+    Path hmac = TestKeys.shared().resolve("hmac.p12");
     assertThatThrownBy(() -> ClusterSecurity.sharedKey(hmac, pw, "mac"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be an AES key");
   }

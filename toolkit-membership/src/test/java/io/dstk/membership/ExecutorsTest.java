@@ -105,4 +105,22 @@ class ExecutorsTest {
     assertThat(messages.isShutdown()).isFalse();
     assertThat(scheduler.isShutdown()).isFalse();
   }
+
+  @Test
+  void directMessageExecutorAnswersOnTheReceivingThreadWithoutHandOffs() throws Exception {
+    kit = TestCluster.start(2, b -> b.messageExecutor(Runnable::run));
+    Endpoint<String, String> echo = Endpoint.of("echo", PayloadCodec.utf8(), PayloadCodec.utf8());
+    List<String> handlerThreads = new CopyOnWriteArrayList<>();
+    kit.member("node-2").serve(echo, (from, q) -> {
+      handlerThreads.add(Thread.currentThread().getName());
+      return "re:" + q;
+    });
+    Member node2 = kit.member("node-1").view().member("node-2").orElseThrow();
+    List<String> answers = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(kit.member("node-1").request(node2, echo, "q" + i).get(30, TimeUnit.SECONDS));
+    }
+    assertThat(answers).hasSize(20).first().isEqualTo("re:q0");
+    assertThat(handlerThreads).hasSize(20).noneMatch(t -> t.startsWith("dstk-membership-messaging-"));
+  }
 }

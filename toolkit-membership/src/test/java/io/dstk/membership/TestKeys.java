@@ -13,7 +13,39 @@ import java.util.concurrent.TimeUnit;
 final class TestKeys {
   static final String PASSWORD = "changeit";
 
+  private static Path shared;
+
   private TestKeys() {}
+
+  /**
+   * Key stores made once per test JVM under {@code target/test-keys} (keytool starts a JVM per call): {@code
+   * member.p12} + {@code member-trust.p12}, {@code intruder.p12} + {@code intruder-trust.p12} (which also trusts the
+   * member), AES keys {@code cluster.p12} and {@code other.p12} (alias {@code cluster}), {@code hmac.p12} (alias
+   * {@code mac}).
+   */
+  static synchronized Path shared() throws Exception {
+    if (shared == null) {
+      Path dir = Path.of("target", "test-keys").toAbsolutePath();
+      if (Files.exists(dir)) {
+        try (var files = Files.list(dir)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            Files.delete(f);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+      keyPair(dir.resolve("member.p12"), "member");
+      trust(dir.resolve("member.p12"), "member", dir.resolve("member-trust.p12"));
+      keyPair(dir.resolve("intruder.p12"), "intruder");
+      trust(dir.resolve("intruder.p12"), "intruder", dir.resolve("intruder-trust.p12"));
+      trust(dir.resolve("member.p12"), "member", dir.resolve("intruder-trust.p12"));
+      secretKey(dir.resolve("cluster.p12"), "cluster"); // keytool, as documented
+      secretKeyInProcess(dir.resolve("other.p12"), "cluster", "AES"); // the same kind of store, without a JVM start
+      secretKeyInProcess(dir.resolve("hmac.p12"), "mac", "HmacSHA256");
+      shared = dir;
+    }
+    return shared;
+  }
 
   static void keytool(String... args) throws Exception {
     String[] cmd = new String[args.length + 1];
@@ -30,6 +62,18 @@ final class TestKeys {
     keytool("-genseckey", "-alias", alias, "-keyalg", "AES", "-keysize", "256", "-storetype", "PKCS12",
         "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
     return store;
+  }
+
+  private static void secretKeyInProcess(Path store, String alias, String algorithm) throws Exception {
+    javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance(algorithm);
+    g.init(256);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setEntry(alias, new KeyStore.SecretKeyEntry(g.generateKey()),
+        new KeyStore.PasswordProtection(PASSWORD.toCharArray()));
+    try (OutputStream out = Files.newOutputStream(store)) {
+      ks.store(out, PASSWORD.toCharArray());
+    }
   }
 
   /** A PKCS12 store with one EC key pair and self-signed certificate under {@code alias}. */
