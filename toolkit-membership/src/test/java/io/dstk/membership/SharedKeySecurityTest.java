@@ -147,13 +147,21 @@ class SharedKeySecurityTest {
   }
 
   @Test
-  void tcpPresetWithOnlyASharedKeyEncryptsAndRefusesAnotherKey() {
+  void tcpPresetWithOnlyASharedKeyRefusesAnotherKeyAndMergesAfterAPartition() {
     try (TestCluster kit = TestCluster.start(2, b -> b.security(clusterKey))) {
       kit.awaitViews(List.of("node-1", "node-2"));
       assertThat(JGroupsStack.usesSharedKey(((DefaultCluster) kit.member("node-1")).config())).isTrue();
       assertThatThrownBy(() -> Cluster.join(kit.config("intruder").security(otherKey).build()))
           .isInstanceOf(AuthenticationFailedException.class);
       assertThat(kit.member("node-2").members()).extracting(Member::name).containsExactly("node-1", "node-2");
+
+      // merge requests and responses carry AUTH tokens too
+      kit.partition(List.of("node-1"), List.of("node-2"));
+      kit.awaitViews(List.of("node-1"), List.of("node-2"));
+      kit.heal();
+      kit.awaitViews(List.of("node-1", "node-2"));
+      assertThat(kit.member("node-2").members()).extracting(Member::name)
+          .containsExactlyInAnyOrder("node-1", "node-2");
     }
   }
 }
