@@ -129,7 +129,8 @@ public final class ClusterConfig {
   }
 
   /**
-   * Preset for UDP multicast on one LAN. Set {@link Builder#bindAddress} to this host's LAN address.
+   * Preset for UDP multicast on one LAN. Set {@link Builder#bindAddress} to this host's LAN address. Security on
+   * UDP needs a shared key ({@link ClusterSecurity#sharedKey}): JGroups' {@code SYM_ENCRYPT} and {@code AUTH}.
    *
    * @param multicastAddress the multicast group, e.g. {@code 239.8.8.8}
    * @return a builder to adjust
@@ -893,7 +894,9 @@ public final class ClusterConfig {
     }
 
     /**
-     * Turns on authentication and encryption.
+     * Turns on authentication and encryption: mutual TLS on the TCP presets when TLS stores are set, otherwise the
+     * shared key ({@code SYM_ENCRYPT} + {@code AUTH}); always the shared key on {@link #lan}. See
+     * {@link ClusterSecurity}.
      *
      * @param settings the credentials
      * @return this builder
@@ -926,7 +929,9 @@ public final class ClusterConfig {
      * Validates the combination and builds the config.
      *
      * @return the config
-     * @throws IllegalArgumentException if a required setting is missing or settings conflict, naming them
+     * @throws IllegalArgumentException if a required setting is missing or settings conflict, naming them (e.g.
+     *     {@code lan} with TLS-only security, security with {@code fromJGroupsXml}, both {@code expectedMembers} and
+     *     {@code voters})
      */
     public ClusterConfig build() {
       if (transport != Transport.XML) {
