@@ -285,7 +285,7 @@ final class DefaultCluster implements Cluster, Receiver {
       return;
     }
     int requests = joinObserver.joinRequests();
-    if (requests >= 2) {
+    if (requests >= JGroupsStack.MAX_JOIN_ATTEMPTS - 1) {
       throw new AuthenticationFailedException("'" + config.nodeName() + "' found members of cluster '"
           + config.clusterName() + "' but none answered its " + requests + " join requests: they do not hold the "
           + "same shared key (or were too busy to answer within discoveryTimeout " + config.discoveryTimeout() + ")");

@@ -23,6 +23,9 @@ import org.jgroups.stack.ProtocolStack;
  * tcp_nodelay, no diagnostics, MERGE3 with an explicit check_interval, FD_SOCK2 + FD_ALL3 + VERIFY_SUSPECT2.
  */
 final class JGroupsStack {
+  /** GMS.max_join_attempts with the shared key: the last attempt ends the join alone, so 4 requests go out. */
+  static final int MAX_JOIN_ATTEMPTS = 5;
+
   private JGroupsStack() {}
 
   static JChannel open(ClusterConfig c) throws Exception {
@@ -148,8 +151,9 @@ final class JGroupsStack {
     x.append("  <pbcast.STABLE desired_avg_gossip=\"50000\" max_bytes=\"4000000\"/>\n");
     x.append("  <pbcast.GMS print_local_addr=\"false\" ").append(ms("join_timeout", c.discoveryTimeout()))
         .append(" leave_timeout=\"1000\"")
-        // a member refused by the coordinator (bad key) gives up after 3 unanswered joins instead of 10
-        .append(sharedKey ? " max_join_attempts=\"3\"" : "").append("/>\n");
+        // a member refused by the coordinator (bad key) gives up after 5 join attempts instead of 10
+        .append(sharedKey ? " " + attr("max_join_attempts", Integer.toString(MAX_JOIN_ATTEMPTS)) : "")
+        .append("/>\n");
     x.append("  <MFC max_credits=\"2000000\" min_threshold=\"0.4\"/>\n");
     x.append("  <UFC max_credits=\"2000000\" min_threshold=\"0.4\"/>\n");
     x.append("  <FRAG4 frag_size=\"60000\"/>\n");

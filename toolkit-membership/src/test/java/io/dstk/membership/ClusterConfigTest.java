@@ -101,7 +101,7 @@ class ClusterConfigTest {
     ClusterSecurity both = s.withSharedKey(key, TestKeys.PASSWORD, "cluster");
     ClusterConfig udp = ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(both).build();
     assertThat(JGroupsStack.usesSharedKey(udp)).isTrue();
-    assertThat(JGroupsStack.xml(udp)).contains("max_join_attempts=\"3\"").doesNotContain("tls.");
+    assertThat(JGroupsStack.xml(udp)).contains("max_join_attempts=\"5\"").doesNotContain("tls.");
     ClusterConfig tcpBoth = ClusterConfig.staticSeeds("10.1.2.3:7800").bindAddress("10.1.2.3").security(both)
         .build();
     assertThat(JGroupsStack.usesTls(tcpBoth)).isTrue();
