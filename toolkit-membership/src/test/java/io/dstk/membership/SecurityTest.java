@@ -91,4 +91,21 @@ class SecurityTest {
     assertThat(raw.getView().getMembers()).containsExactly(raw.getAddress());
     assertThat(kit.member("node-1").view().id()).isEqualTo(viewId);
   }
+
+  @Test
+  void untrustedMemberWithStaticSeedsFailsWithAuthenticationFailed() {
+    int base = TestCluster.freePortRange(3);
+    String cluster = "dstk-tls-seeds-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    java.util.function.Function<String, ClusterConfig.Builder> config = name -> ClusterConfig
+        .staticSeeds("127.0.0.1:" + base, "127.0.0.1:" + (base + 1)).clusterName(cluster).bindAddress("127.0.0.1")
+        .ports(base, 3).discoveryTimeout(Duration.ofSeconds(1)).nodeName(name);
+    try (Cluster s1 = Cluster.join(config.apply("s1").security(members).build());
+        Cluster s2 = Cluster.join(config.apply("s2").security(members).build())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> s1.members().size() == 2 && s2.members().size() == 2);
+
+      assertThatThrownBy(() -> Cluster.join(config.apply("intruder").security(intruder).build()))
+          .isInstanceOf(AuthenticationFailedException.class).hasMessageContaining("127.0.0.1:" + base);
+      assertThat(s2.members()).extracting(Member::name).containsExactly("s1", "s2");
+    }
+  }
 }
