@@ -41,6 +41,8 @@ public interface Cluster extends AutoCloseable {
    * @return the joined cluster
    * @throws DuplicateMemberNameException if a member with the same node name is already in the view
    * @throws IncompatibleWireVersionException if a member of the view speaks an incompatible wire version
+   * @throws AuthenticationFailedException if security is on and members were found that refused this member's
+   *     credentials (see that class for when this can be detected)
    * @throws JoinFailedException if the stack cannot start or the join times out
    */
   static Cluster join(ClusterConfig config) {
@@ -93,8 +95,8 @@ public interface Cluster extends AutoCloseable {
   ClusterView view();
 
   /**
-   * Returns whether the current view holds a strict majority of {@link ClusterConfig#expectedMembers()}; always true
-   * when no expected size is configured.
+   * Returns whether the current view holds a strict majority of {@link ClusterConfig#expectedMembers()}, or of the
+   * named {@link ClusterConfig#voters()}; always true when neither is configured.
    *
    * @return whether this partition has quorum
    */

@@ -6,12 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -125,7 +129,8 @@ public final class ClusterConfig {
   }
 
   /**
-   * Preset for UDP multicast on one LAN. Set {@link Builder#bindAddress} to this host's LAN address.
+   * Preset for UDP multicast on one LAN. Set {@link Builder#bindAddress} to this host's LAN address. Security on
+   * UDP needs a shared key ({@link ClusterSecurity#sharedKey}): JGroups' {@code SYM_ENCRYPT} and {@code AUTH}.
    *
    * @param multicastAddress the multicast group, e.g. {@code 239.8.8.8}
    * @return a builder to adjust
@@ -348,12 +353,73 @@ public final class ClusterConfig {
   }
 
   /**
-   * Returns the expected cluster size used for quorum, or 0 if quorum is not tracked.
+   * Returns the expected cluster size used for quorum, or 0 if quorum is not tracked or tracked by
+   * {@link #voters()}.
    *
    * @return the expected member count
    */
   public int expectedMembers() {
     return b.expectedMembers;
+  }
+
+  /**
+   * Returns the node names whose strict majority makes a quorum, in the order given.
+   *
+   * @return the voters, or an empty list if quorum is not tracked or tracked by {@link #expectedMembers()}
+   */
+  public List<String> voters() {
+    return b.voters;
+  }
+
+  /**
+   * Returns the executor that delivers membership events to listeners. Default: a pool of at most
+   * {@link #maxThreads()} daemon threads owned and shut down by the cluster; each listener has at most one task on
+   * it at a time.
+   *
+   * @return the executor, or empty for the default
+   */
+  public Optional<Executor> eventExecutor() {
+    return Optional.ofNullable(b.eventExecutor);
+  }
+
+  /**
+   * Returns the executor that runs message and request handlers and completes request futures. Default: a pool of
+   * at most {@link #maxThreads()} daemon threads with a queue of 10,000 tasks (messages beyond are dropped and
+   * counted), owned and shut down by the cluster.
+   *
+   * @return the executor, or empty for the default
+   */
+  public Optional<Executor> messageExecutor() {
+    return Optional.ofNullable(b.messageExecutor);
+  }
+
+  /**
+   * Returns the scheduler of request timeouts and retry backoff. Default: one daemon thread owned and shut down by
+   * the cluster.
+   *
+   * @return the scheduler, or empty for the default
+   */
+  public Optional<ScheduledExecutorService> scheduler() {
+    return Optional.ofNullable(b.scheduler);
+  }
+
+  /**
+   * Returns the wall clock that stamps and checks the authentication tokens of the shared-key security (default:
+   * the system clock).
+   *
+   * @return the clock
+   */
+  public InstantSource clock() {
+    return b.clock;
+  }
+
+  /**
+   * Returns the monotonic nanosecond ticker that measures request latency (default: {@link System#nanoTime()}).
+   *
+   * @return the ticker
+   */
+  public LongSupplier ticker() {
+    return b.ticker;
   }
 
   /**
@@ -402,6 +468,7 @@ public final class ClusterConfig {
         + (b.bindAddress == null ? "" : ", bind=" + b.bindAddress)
         + (b.transport == Transport.XML ? ", xml=" + b.xmlPath : ", ports=" + b.basePort + "+" + b.portRange)
         + (b.expectedMembers > 0 ? ", expectedMembers=" + b.expectedMembers : "")
+        + (b.voters.isEmpty() ? "" : ", voters=" + b.voters)
         + (b.security != null ? ", " + b.security : b.insecure ? ", insecure" : "") + "]";
   }
 
@@ -432,6 +499,12 @@ public final class ClusterConfig {
     private Duration verifySuspectTimeout = Duration.ofMillis(500);
     private int maxThreads = 16;
     private int expectedMembers;
+    private List<String> voters = List.of();
+    private Executor eventExecutor;
+    private Executor messageExecutor;
+    private ScheduledExecutorService scheduler;
+    private InstantSource clock = InstantSource.system();
+    private LongSupplier ticker = System::nanoTime;
     private int listenerQueueCapacity = 1024;
     private int maxMessageBytes = 1 << 20;
     private RequestPolicy requestPolicy = RequestPolicy.defaults();
@@ -466,6 +539,12 @@ public final class ClusterConfig {
       c.verifySuspectTimeout = verifySuspectTimeout;
       c.maxThreads = maxThreads;
       c.expectedMembers = expectedMembers;
+      c.voters = voters;
+      c.eventExecutor = eventExecutor;
+      c.messageExecutor = messageExecutor;
+      c.scheduler = scheduler;
+      c.clock = clock;
+      c.ticker = ticker;
       c.listenerQueueCapacity = listenerQueueCapacity;
       c.maxMessageBytes = maxMessageBytes;
       c.requestPolicy = requestPolicy;
@@ -686,6 +765,96 @@ public final class ClusterConfig {
     }
 
     /**
+     * Tracks quorum by an explicit list of voters instead of {@link #expectedMembers(int)}: the view has quorum when
+     * it holds a strict majority of the named voters (members not in the list count for nothing). Use it when the
+     * cluster has a fixed core of members (e.g. {@code "n1", "n2", "n3"}) and others come and go.
+     *
+     * @param nodeNames 1..10000 distinct, non-blank node names
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty, too long, or has a blank or repeated name
+     */
+    public Builder voters(String... nodeNames) {
+      Objects.requireNonNull(nodeNames, "voters");
+      if (nodeNames.length == 0 || nodeNames.length > 10_000) {
+        throw new IllegalArgumentException("voters must name 1..10000 node names: " + nodeNames.length);
+      }
+      java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
+      for (String n : nodeNames) {
+        Objects.requireNonNull(n, "voter");
+        if (n.isBlank()) {
+          throw new IllegalArgumentException("voters must not contain a blank name: '" + n + "'");
+        }
+        if (!distinct.add(n)) {
+          throw new IllegalArgumentException("voters must be distinct: '" + n + "' appears twice");
+        }
+      }
+      this.voters = List.copyOf(distinct);
+      return this;
+    }
+
+    /**
+     * Sets the executor that delivers membership events to listeners. The cluster does not shut it down.
+     *
+     * @param executor the executor; each listener has at most one task on it at a time
+     * @return this builder
+     */
+    public Builder eventExecutor(Executor executor) {
+      this.eventExecutor = Objects.requireNonNull(executor, "eventExecutor");
+      return this;
+    }
+
+    /**
+     * Sets the executor that runs message and request handlers and completes request futures. The cluster does not
+     * shut it down. A rejected task drops the message (counted in {@link ClusterStats}).
+     *
+     * <p>{@code Runnable::run} removes both thread hand-offs of a request (handler on the receiver, completion on the
+     * caller): handlers then run, and request futures complete, on JGroups' receiving threads. Only for handlers and
+     * dependent stages that never block: a blocked JGroups thread delays every message behind it.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder messageExecutor(Executor executor) {
+      this.messageExecutor = Objects.requireNonNull(executor, "messageExecutor");
+      return this;
+    }
+
+    /**
+     * Sets the scheduler of request timeouts and retry backoff, e.g. one whose time a test controls. The cluster
+     * does not shut it down.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the wall clock of the shared-key authentication tokens (their time must be within 5 minutes of the
+     * receiver's clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic nanosecond ticker that measures request latency.
+     *
+     * @param ticker returns nanoseconds from an arbitrary origin, never decreasing
+     * @return this builder
+     */
+    public Builder ticker(LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
      * Sets the capacity of each listener's queue.
      *
      * @param capacity 1..1000000
@@ -725,7 +894,9 @@ public final class ClusterConfig {
     }
 
     /**
-     * Turns on authentication and encryption.
+     * Turns on authentication and encryption: mutual TLS on the TCP presets when TLS stores are set, otherwise the
+     * shared key ({@code SYM_ENCRYPT} + {@code AUTH}); always the shared key on {@link #lan}. See
+     * {@link ClusterSecurity}.
      *
      * @param settings the credentials
      * @return this builder
@@ -758,7 +929,9 @@ public final class ClusterConfig {
      * Validates the combination and builds the config.
      *
      * @return the config
-     * @throws IllegalArgumentException if a required setting is missing or settings conflict, naming them
+     * @throws IllegalArgumentException if a required setting is missing or settings conflict, naming them (e.g.
+     *     {@code lan} with TLS-only security, security with {@code fromJGroupsXml}, both {@code expectedMembers} and
+     *     {@code voters})
      */
     public ClusterConfig build() {
       if (transport != Transport.XML) {
@@ -784,9 +957,17 @@ public final class ClusterConfig {
               + "the port range");
         }
       }
-      if (transport == Transport.LAN && security != null) {
-        throw new IllegalArgumentException("security is not supported yet for the lan (UDP) preset: without AUTH a "
-            + "member with a bad key still enters the view; use a TCP preset (mutual TLS) or your own JGroups XML");
+      if (transport == Transport.LAN && security != null && !security.hasSharedKey()) {
+        throw new IllegalArgumentException("security for the lan (UDP) preset needs a shared secret key, TLS does "
+            + "not apply to UDP: use ClusterSecurity.sharedKey(...) or mutualTls(...).withSharedKey(...)");
+      }
+      if (transport == Transport.XML && security != null) {
+        throw new IllegalArgumentException("security does not apply to fromJGroupsXml: configure TLS, SYM_ENCRYPT "
+            + "or AUTH in the XML itself");
+      }
+      if (expectedMembers > 0 && !voters.isEmpty()) {
+        throw new IllegalArgumentException("set either expectedMembers (" + expectedMembers + ") or voters "
+            + voters + ", not both");
       }
       if (mergeCheckInterval.compareTo(mergeMaxInterval) <= 0) {
         throw new IllegalArgumentException("mergeCheckInterval must be greater than mergeMaxInterval: "

@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,14 +39,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
+import org.jgroups.Event;
 import org.jgroups.JChannel;
 import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.UUID;
@@ -86,9 +90,12 @@ final class DefaultCluster implements Cluster, Receiver {
 
   private final ClusterConfig config;
   private final JChannel channel;
-  private final ExecutorService events;
-  private final ThreadPoolExecutor messaging;
+  private final Executor events;
+  private final Executor messaging;
   private final ScheduledExecutorService scheduler;
+  private final List<ExecutorService> ownedExecutors = new ArrayList<>();
+  private final LongSupplier ticker;
+  private final JoinObserver joinObserver = new JoinObserver();
   private final CopyOnWriteArrayList<ListenerQueue> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, TopicBinding> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, EndpointBinding> endpoints = new ConcurrentHashMap<>();
@@ -121,13 +128,29 @@ final class DefaultCluster implements Cluster, Receiver {
     this.channel = channel;
     this.suspicionObserver = new SuspicionObserver(config.clusterName());
     String id = config.nodeName() + "-" + INSTANCES.incrementAndGet();
-    this.events = Executors.newCachedThreadPool(threads("dstk-membership-events-" + id));
-    this.messaging = new ThreadPoolExecutor(config.maxThreads(), config.maxThreads(), 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(10_000), threads("dstk-membership-messaging-" + id));
-    this.messaging.allowCoreThreadTimeOut(true);
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("dstk-membership-timer-" + id));
-    timer.setRemoveOnCancelPolicy(true); // one timeout per request, almost all cancelled
-    this.scheduler = timer;
+    this.ticker = config.ticker();
+    this.events = config.eventExecutor().orElseGet(() -> {
+      // at most one task per listener is queued, so the unbounded queue is bounded by the listener count
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(config.maxThreads(), config.maxThreads(), 30,
+          TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("dstk-membership-events-" + id));
+      pool.allowCoreThreadTimeOut(true);
+      ownedExecutors.add(pool);
+      return pool;
+    });
+    this.messaging = config.messageExecutor().orElseGet(() -> {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(config.maxThreads(), config.maxThreads(), 30,
+          TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), threads("dstk-membership-messaging-" + id));
+      pool.allowCoreThreadTimeOut(true);
+      ownedExecutors.add(pool);
+      return pool;
+    });
+    this.scheduler = config.scheduler().orElseGet(() -> {
+      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+          threads("dstk-membership-timer-" + id));
+      timer.setRemoveOnCancelPolicy(true); // one timeout per request, almost all cancelled
+      ownedExecutors.add(timer);
+      return timer;
+    });
   }
 
   private static ThreadFactory threads(String prefix) {
@@ -199,10 +222,23 @@ final class DefaultCluster implements Cluster, Receiver {
         LOG.debug("could not insert the suspicion observer", e);
       }
     }
+    if (ch.getProtocolStack().findProtocol(GMS.class) != null) {
+      try {
+        ch.getProtocolStack().insertProtocol(c.joinObserver, ProtocolStack.Position.BELOW, GMS.class);
+      } catch (Exception e) {
+        LOG.debug("could not insert the join observer", e);
+      }
+    }
     try {
       ch.connect(config.clusterName());
     } catch (Exception e) {
       c.shutdown();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SecurityException) {
+          throw new AuthenticationFailedException("cluster '" + config.clusterName() + "' refused '"
+              + config.nodeName() + "': " + t.getMessage(), e);
+        }
+      }
       throw new JoinFailedException("could not join cluster '" + config.clusterName() + "' as '"
           + config.nodeName() + "': " + e.getMessage(), e);
     }
@@ -210,6 +246,7 @@ final class DefaultCluster implements Cluster, Receiver {
     c.viewAccepted(first);
     try {
       c.checkFirstView(first);
+      c.checkNotRefused(first);
     } catch (JoinFailedException e) {
       c.shutdown();
       throw e;
@@ -239,6 +276,29 @@ final class DefaultCluster implements Cluster, Receiver {
     if (olderNames.containsKey(config.nodeName())) {
       throw new DuplicateMemberNameException("node name '" + config.nodeName() + "' is already taken in cluster '"
           + config.clusterName() + "'");
+    }
+  }
+
+  /** With security on, ending alone although peers were found means they refused this member's credentials. */
+  private void checkNotRefused(View first) {
+    if (first.size() != 1 || config.security().isEmpty()) {
+      return;
+    }
+    int requests = joinObserver.joinRequests();
+    if (requests >= JGroupsStack.MAX_JOIN_ATTEMPTS - 1) {
+      throw new AuthenticationFailedException("'" + config.nodeName() + "' found members of cluster '"
+          + config.clusterName() + "' but none answered its " + requests + " join requests: they do not hold the "
+          + "same shared key (or were too busy to answer within discoveryTimeout " + config.discoveryTimeout() + ")");
+    }
+    if (JGroupsStack.usesTls(config)) {
+      Object own = channel.down(new Event(Event.GET_PHYSICAL_ADDRESS, channel.getAddress()));
+      int ownPort = own instanceof IpAddress ip ? ip.getPort() : -1;
+      List<String> refused = TlsProbe.refusingPeers(config, ownPort);
+      if (!refused.isEmpty()) {
+        throw new AuthenticationFailedException("'" + config.nodeName() + "' joined cluster '"
+            + config.clusterName() + "' alone because the TLS handshake failed with " + refused
+            + ": its certificate is not trusted by them, or theirs not by it");
+      }
     }
   }
 
@@ -287,7 +347,7 @@ final class DefaultCluster implements Cluster, Receiver {
         byName.putIfAbsent(info.name(), a);
       }
       ClusterView nv = new ClusterView(v.getViewId().getId(), members);
-      boolean quorum = config.expectedMembers() == 0 || members.size() * 2 > config.expectedMembers();
+      boolean quorum = hasQuorum(members);
       snapshot = new Snapshot(nv, Map.copyOf(byAddress), Map.copyOf(byName), quorum);
       viewChanges.increment();
 
@@ -334,14 +394,12 @@ final class DefaultCluster implements Cluster, Receiver {
       if (newCoord != null && !newCoord.equals(oldCoord)) {
         out.add(new MembershipEvent.CoordinatorChanged(oldCoord, newCoord, ov, nv));
       }
-      if (config.expectedMembers() > 0 && !ov.members().isEmpty() && quorum != old.quorum()) {
+      if (tracksQuorum() && !ov.members().isEmpty() && quorum != old.quorum()) {
         out.add(quorum ? new MembershipEvent.QuorumRegained(ov, nv) : new MembershipEvent.QuorumLost(ov, nv));
         if (quorum) {
-          LOG.info("cluster '{}' regained quorum: {} of {} expected members", config.clusterName(), nv.size(),
-              config.expectedMembers());
+          LOG.info("cluster '{}' regained quorum: {}", config.clusterName(), quorumText(members));
         } else {
-          LOG.warn("cluster '{}' lost quorum: {} of {} expected members", config.clusterName(), nv.size(),
-              config.expectedMembers());
+          LOG.warn("cluster '{}' lost quorum: {}", config.clusterName(), quorumText(members));
         }
       }
       leaving.retainAll(byAddress.keySet());
@@ -352,6 +410,34 @@ final class DefaultCluster implements Cluster, Receiver {
         }
       }
     }
+  }
+
+  private boolean tracksQuorum() {
+    return config.expectedMembers() > 0 || !config.voters().isEmpty();
+  }
+
+  /** A strict majority of the voters, or of the expected members; always true when quorum is not tracked. */
+  private boolean hasQuorum(List<Member> members) {
+    List<String> voters = config.voters();
+    if (!voters.isEmpty()) {
+      return votersPresent(members) * 2 > voters.size();
+    }
+    return config.expectedMembers() == 0 || members.size() * 2 > config.expectedMembers();
+  }
+
+  private int votersPresent(List<Member> members) {
+    int present = 0;
+    for (Member m : members) {
+      if (config.voters().contains(m.name())) {
+        present++;
+      }
+    }
+    return present;
+  }
+
+  private String quorumText(List<Member> members) {
+    return config.voters().isEmpty() ? members.size() + " of " + config.expectedMembers() + " expected members"
+        : votersPresent(members) + " of " + config.voters().size() + " voters " + config.voters();
   }
 
   private static int orderOf(MembershipEvent e) {
@@ -557,7 +643,7 @@ final class DefaultCluster implements Cluster, Receiver {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(policy, "policy");
-    long start = System.nanoTime();
+    long start = ticker.getAsLong();
     byte[] payload = endpoint.requestCodec().encode(request);
     CircuitBreaker<byte[]> breaker = policy.circuitBreakerFailures() == 0 ? null : breakers.computeIfAbsent(
         to.name() + "/" + policy.circuitBreakerFailures() + "/" + policy.circuitBreakerDelay().toMillis(),
@@ -617,7 +703,7 @@ final class DefaultCluster implements Cluster, Receiver {
 
   private <R> void finish(CompletableFuture<R> result, Endpoint<?, R> endpoint, Member to, long start, byte[] bytes,
       Throwable error) {
-    latencyObserver.accept(System.nanoTime() - start);
+    latencyObserver.accept(ticker.getAsLong() - start);
     if (error != null) {
       requestFailures.increment();
       result.completeExceptionally(translate(error, to));
@@ -867,9 +953,13 @@ final class DefaultCluster implements Cluster, Receiver {
             new MembershipException("cluster '" + config.clusterName() + "' was closed"));
       }
     }
-    scheduler.shutdownNow();
-    messaging.shutdown();
-    events.shutdown();
+    for (ExecutorService e : ownedExecutors) {
+      if (e == scheduler) {
+        e.shutdownNow();
+      } else {
+        e.shutdown();
+      }
+    }
   }
 
   /** Simulates a crash for tests: stops at once without announcing a leave. */

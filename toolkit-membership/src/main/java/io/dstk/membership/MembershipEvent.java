@@ -117,7 +117,8 @@ public sealed interface MembershipEvent {
   }
 
   /**
-   * The view no longer holds a strict majority of {@link ClusterConfig#expectedMembers()}.
+   * The view no longer holds a strict majority of {@link ClusterConfig#expectedMembers()} (or of the
+   * {@link ClusterConfig#voters()}).
    *
    * @param oldView the view before
    * @param newView the view after
@@ -131,7 +132,8 @@ public sealed interface MembershipEvent {
   }
 
   /**
-   * The view holds a strict majority of {@link ClusterConfig#expectedMembers()} again (or for the first time).
+   * The view holds a strict majority of {@link ClusterConfig#expectedMembers()} (or of the
+   * {@link ClusterConfig#voters()}) again, or for the first time.
    *
    * @param oldView the view before
    * @param newView the view after

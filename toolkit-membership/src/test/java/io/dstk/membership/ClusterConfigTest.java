@@ -86,16 +86,84 @@ class ClusterConfigTest {
   }
 
   @Test
-  void securityTurnsOnMutualTlsForTcpAndIsRefusedForUdp(@TempDir Path dir) throws IOException {
-    Path ks = Files.writeString(dir.resolve("k.p12"), "x");
-    ClusterSecurity s = ClusterSecurity.mutualTls(ks, "secret", ks, "secret");
-    assertThat(s.toString()).doesNotContain("secret");
+  void securityTurnsOnMutualTlsForTcpAndNeedsASharedKeyForUdp(@TempDir Path dir) throws Exception {
+    Path ks = TestKeys.shared().resolve("member.p12");
+    Path ts = TestKeys.shared().resolve("member-trust.p12");
+    ClusterSecurity s = ClusterSecurity.mutualTls(ks, TestKeys.PASSWORD, ts, TestKeys.PASSWORD);
+    assertThat(s.toString()).doesNotContain(TestKeys.PASSWORD);
     ClusterConfig tcp = ClusterConfig.staticSeeds("10.1.2.3:7800").bindAddress("10.1.2.3").security(s).build();
-    assertThat(JGroupsStack.xml(tcp)).contains("tls.enabled=\"true\"").contains("tls.client_auth=\"NEED\"");
+    assertThat(JGroupsStack.xml(tcp)).contains("tls.enabled=\"true\"").contains("tls.client_auth=\"NEED\"")
+        .doesNotContain("max_join_attempts");
     assertThatThrownBy(() -> ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(s).build())
-        .hasMessageContaining("security is not supported yet for the lan");
-    assertThatThrownBy(() -> ClusterSecurity.mutualTls(dir.resolve("missing.p12"), "a", ks, "b"))
-        .hasMessageContaining("keyStore");
+        .hasMessageContaining("lan (UDP) preset needs a shared secret key");
+
+    Path key = TestKeys.shared().resolve("cluster.p12");
+    ClusterSecurity both = s.withSharedKey(key, TestKeys.PASSWORD, "cluster");
+    ClusterConfig udp = ClusterConfig.lan("239.8.8.8").bindAddress("10.1.2.3").security(both).build();
+    assertThat(JGroupsStack.usesSharedKey(udp)).isTrue();
+    assertThat(JGroupsStack.xml(udp)).contains("max_join_attempts=\"5\"").doesNotContain("tls.");
+    ClusterConfig tcpBoth = ClusterConfig.staticSeeds("10.1.2.3:7800").bindAddress("10.1.2.3").security(both)
+        .build();
+    assertThat(JGroupsStack.usesTls(tcpBoth)).isTrue();
+    assertThat(JGroupsStack.usesSharedKey(tcpBoth)).isFalse();
+    assertThat(both.toString()).contains("sharedKey=cluster").doesNotContain(TestKeys.PASSWORD);
+    assertThatThrownBy(() -> ClusterConfig.fromJGroupsXml(Files.writeString(dir.resolve("s.xml"), "<config/>"))
+        .security(both).build()).hasMessageContaining("fromJGroupsXml");
+  }
+
+  @Test
+  void badSecuritySettingsAreRefusedNamingTheSetting(@TempDir Path dir) throws Exception {
+    Path ks = TestKeys.shared().resolve("member.p12");
+    Path key = TestKeys.shared().resolve("cluster.p12");
+    String pw = TestKeys.PASSWORD;
+    assertThatThrownBy(() -> ClusterSecurity.mutualTls(dir.resolve("missing.p12"), pw, ks, pw))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyStore is not a readable file");
+    assertThatThrownBy(() -> ClusterSecurity.mutualTls(ks, "wrong", ks, pw))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyStorePassword does not open");
+    assertThatThrownBy(() -> ClusterSecurity.mutualTls(ks, pw, ks, "wrong"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustStorePassword does not open");
+    assertThatThrownBy(() -> ClusterSecurity.mutualTls(key, pw, ks, pw))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyStore holds no private key");
+    assertThatThrownBy(() -> ClusterSecurity.sharedKey(key, pw, "nope"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alias 'nope' is not in keyStore");
+    assertThatThrownBy(() -> ClusterSecurity.sharedKey(key, "wrong", "cluster"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyStorePassword");
+    assertThatThrownBy(() -> ClusterSecurity.sharedKey(ks, pw, "member"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a secret key");
+    assertThatThrownBy(() -> ClusterSecurity.sharedKey(key, pw, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("alias");
+    Path hmac = TestKeys.shared().resolve("hmac.p12");
+    assertThatThrownBy(() -> ClusterSecurity.sharedKey(hmac, pw, "mac"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be an AES key");
+  }
+
+  @Test
+  void votersAreValidatedAndExclusiveWithExpectedMembers() {
+    ClusterConfig.Builder b = ClusterConfig.localhost("q");
+    assertThatThrownBy(() -> b.voters()).hasMessageContaining("voters must name 1..10000");
+    assertThatThrownBy(() -> b.voters("n1", "n2", "n1")).hasMessageContaining("'n1' appears twice");
+    assertThatThrownBy(() -> b.voters("n1", " ")).hasMessageContaining("blank");
+    assertThatThrownBy(() -> b.voters((String) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> ClusterConfig.localhost("q").voters("n1", "n2").expectedMembers(3).build())
+        .hasMessageContaining("either expectedMembers (3) or voters [n1, n2]");
+    ClusterConfig c = ClusterConfig.localhost("q").voters("n1", "n2", "n3").build();
+    assertThat(c.voters()).containsExactly("n1", "n2", "n3");
+    assertThat(c.expectedMembers()).isZero();
+    assertThat(c.toString()).contains("voters=[n1, n2, n3]");
+  }
+
+  @Test
+  void executorsAndClocksDefaultToOwnedOnesAndRefuseNull() {
+    ClusterConfig d = ClusterConfig.localhost("q").build();
+    assertThat(d.eventExecutor()).isEmpty();
+    assertThat(d.messageExecutor()).isEmpty();
+    assertThat(d.scheduler()).isEmpty();
+    ClusterConfig.Builder b = ClusterConfig.localhost("q");
+    assertThatThrownBy(() -> b.eventExecutor(null)).hasMessageContaining("eventExecutor");
+    assertThatThrownBy(() -> b.messageExecutor(null)).hasMessageContaining("messageExecutor");
+    assertThatThrownBy(() -> b.scheduler(null)).hasMessageContaining("scheduler");
+    assertThatThrownBy(() -> b.clock(null)).hasMessageContaining("clock");
+    assertThatThrownBy(() -> b.ticker(null)).hasMessageContaining("ticker");
   }
 
   @Test

@@ -1,101 +1,111 @@
 package io.dstk.membership;
 
+import static io.dstk.membership.TestKeys.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Mutual TLS: members with trusted keys form a cluster; a process with an untrusted key cannot join or talk. */
+/**
+ * Mutual TLS: members with trusted keys form a cluster; a process with an untrusted key is refused at join with
+ * {@link AuthenticationFailedException}, and its own JGroups stack can neither join nor read nor write.
+ */
 class SecurityTest {
-  private static final String PASSWORD = "changeit";
+  private static ClusterSecurity members;
+  private static ClusterSecurity intruder;
+
   private TestCluster kit;
-  private Cluster intruder;
+  private JChannel raw;
+
+  @BeforeAll
+  static void keys() throws Exception {
+    Path dir = TestKeys.shared(); // the intruder would accept the members; they must not accept it
+    members = ClusterSecurity.mutualTls(dir.resolve("member.p12"), PASSWORD, dir.resolve("member-trust.p12"),
+        PASSWORD);
+    intruder = ClusterSecurity.mutualTls(dir.resolve("intruder.p12"), PASSWORD, dir.resolve("intruder-trust.p12"),
+        PASSWORD);
+  }
 
   @AfterEach
   void tearDown() {
-    if (intruder != null) {
-      intruder.close();
+    if (raw != null) {
+      raw.close();
     }
     if (kit != null) {
       kit.close();
     }
   }
 
-  private static void keytool(String... args) throws Exception {
-    String[] cmd = new String[args.length + 1];
-    cmd[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    System.arraycopy(args, 0, cmd, 1, args.length);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("keytool %s: %s", String.join(" ", args), out).isZero();
-  }
-
-  private static void keyPair(Path store, String alias) throws Exception {
-    keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD,
-        "-keypass", PASSWORD);
-  }
-
-  /** Adds the certificate of {@code alias} in {@code keyStore} to {@code trustStore} (created if missing). */
-  private static void trust(Path keyStore, String alias, Path trustStore) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keyStore)) {
-      ks.load(in, PASSWORD.toCharArray());
-    }
-    KeyStore ts = KeyStore.getInstance("PKCS12");
-    if (Files.exists(trustStore)) {
-      try (InputStream in = Files.newInputStream(trustStore)) {
-        ts.load(in, PASSWORD.toCharArray());
-      }
-    } else {
-      ts.load(null, null);
-    }
-    ts.setCertificateEntry(alias, ks.getCertificate(alias));
-    try (OutputStream out = Files.newOutputStream(trustStore)) {
-      ts.store(out, PASSWORD.toCharArray());
-    }
-  }
-
   @Test
-  void memberWithoutTrustedCredentialsCannotJoinOrBeSeen(@TempDir Path dir) throws Exception {
-    Path good = dir.resolve("good.p12");
-    Path goodTrust = dir.resolve("good-trust.p12");
-    Path bad = dir.resolve("bad.p12");
-    Path badTrust = dir.resolve("bad-trust.p12");
-    keyPair(good, "member");
-    trust(good, "member", goodTrust);
-    keyPair(bad, "intruder");
-    trust(bad, "intruder", badTrust);
-    trust(good, "member", badTrust); // the intruder would accept the members; they must not accept it
-
-    ClusterSecurity members = ClusterSecurity.mutualTls(good, PASSWORD, goodTrust, PASSWORD);
+  void untrustedMemberJoinFailsWithAuthenticationFailed() {
     kit = TestCluster.start(2, b -> b.security(members));
     kit.awaitViews(List.of("node-1", "node-2"));
     long viewId = kit.member("node-1").view().id();
 
-    intruder = Cluster.join(kit.config("intruder")
-        .security(ClusterSecurity.mutualTls(bad, PASSWORD, badTrust, PASSWORD)).build());
+    assertThatThrownBy(() -> Cluster.join(kit.config("intruder").security(intruder).build()))
+        .isInstanceOf(AuthenticationFailedException.class)
+        .hasMessageContaining("intruder").hasMessageContaining("TLS handshake failed");
 
-    assertThat(intruder.members()).extracting(Member::name).containsExactly("intruder");
+    assertThat(kit.member("node-1").view().id()).isEqualTo(viewId);
+    assertThat(kit.member("node-2").members()).extracting(Member::name).containsExactly("node-1", "node-2");
+  }
+
+  @Test
+  void untrustedStackCanNeitherReadNorWrite() throws Exception {
+    kit = TestCluster.start(2, b -> b.security(members));
+    kit.awaitViews(List.of("node-1", "node-2"));
+    long viewId = kit.member("node-1").view().id();
+    ClusterConfig c = kit.config("intruder").security(intruder).build();
+    raw = JGroupsStack.open(c); // the intruder's own stack, without the join check
+    List<Message> stolen = new CopyOnWriteArrayList<>();
+    raw.setReceiver(new Receiver() {
+      @Override
+      public void receive(Message msg) {
+        stolen.add(msg);
+      }
+    });
+    raw.connect(c.clusterName());
     Topic<String> topic = Topic.of("secrets", PayloadCodec.utf8());
-    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> received = new CopyOnWriteArrayList<>();
     kit.member("node-2").subscribe(topic, (from, m) -> received.add(m));
-    intruder.broadcast(topic, "let me in");
+
+    raw.send(new BytesMessage(null, "let me in".getBytes(StandardCharsets.UTF_8))
+        .setFlag(Message.TransientFlag.DONT_LOOPBACK));
     kit.member("node-1").broadcast(topic, "hello");
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello"));
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
-        kit.member("node-1").view().id() == viewId && intruder.members().size() == 1);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("hello"));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(stolen::isEmpty);
     assertThat(received).containsExactly("hello");
+    assertThat(raw.getView().getMembers()).containsExactly(raw.getAddress());
+    assertThat(kit.member("node-1").view().id()).isEqualTo(viewId);
+  }
+
+  @Test
+  void untrustedMemberWithStaticSeedsFailsWithAuthenticationFailed() {
+    int base = TestCluster.freePortRange(3);
+    String cluster = "dstk-tls-seeds-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    java.util.function.Function<String, ClusterConfig.Builder> config = name -> ClusterConfig
+        .staticSeeds("127.0.0.1:" + base, "127.0.0.1:" + (base + 1)).clusterName(cluster).bindAddress("127.0.0.1")
+        .ports(base, 3).discoveryTimeout(Duration.ofSeconds(1)).nodeName(name);
+    try (Cluster s1 = Cluster.join(config.apply("s1").security(members).build());
+        Cluster s2 = Cluster.join(config.apply("s2").security(members).build())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> s1.members().size() == 2 && s2.members().size() == 2);
+
+      assertThatThrownBy(() -> Cluster.join(config.apply("intruder").security(intruder).build()))
+          .isInstanceOf(AuthenticationFailedException.class).hasMessageContaining("127.0.0.1:" + base);
+      assertThat(s2.members()).extracting(Member::name).containsExactly("s1", "s2");
+    }
   }
 }

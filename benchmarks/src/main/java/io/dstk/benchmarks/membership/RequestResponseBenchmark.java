@@ -35,6 +35,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Request/response round trip between two members in one JVM over TCP on loopback: dstk's
  * {@code Cluster.request} (envelope, codecs, Failsafe circuit breaker, hand-off to our pool) next to a plain JGroups
  * {@code RpcDispatcher} call on an equivalent stack, with a 64-byte payload echoed back. Sample mode gives p50/p99.
+ * {@code dstk-direct} configures {@code messageExecutor(Runnable::run)}: the handler runs and the response future
+ * completes on JGroups' receiving thread, without the two hand-offs to dstk's pool of the default {@code dstk}.
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests} then {@code java -Xms1g -Xmx1g
  * -XX:+AlwaysPreTouch -Djava.net.preferIPv4Stack=true -jar benchmarks/target/benchmarks.jar RequestResponseBenchmark
@@ -46,7 +48,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class RequestResponseBenchmark {
 
   /** Which implementation answers. */
-  @Param({"dstk", "jgroups-rpc"})
+  @Param({"dstk", "dstk-direct", "jgroups-rpc"})
   public String impl;
 
   private final byte[] payload = new byte[64];
@@ -85,9 +87,10 @@ public class RequestResponseBenchmark {
   public void setUp() throws Exception {
     int base = freePortRange();
     String cluster = "bench-" + ProcessHandle.current().pid() + "-" + impl;
-    if (impl.equals("dstk")) {
-      a = Cluster.join(ClusterConfig.localhost(cluster).ports(base, 10).nodeName("a").build());
-      b = Cluster.join(ClusterConfig.localhost(cluster).ports(base, 10).nodeName("b").build());
+    if (impl.startsWith("dstk")) {
+      boolean direct = impl.equals("dstk-direct");
+      a = Cluster.join(config(cluster, base, "a", direct));
+      b = Cluster.join(config(cluster, base, "b", direct));
       echo = Endpoint.of("echo", PayloadCodec.bytes(), PayloadCodec.bytes());
       b.serve(echo, (from, q) -> q);
       while (a.members().size() < 2) {
@@ -143,6 +146,14 @@ public class RequestResponseBenchmark {
       return a.request(bMember, echo, payload, policy).get(5, TimeUnit.SECONDS);
     }
     return da.callRemoteMethod(cbAddress, call, sync);
+  }
+
+  private static ClusterConfig config(String cluster, int base, String name, boolean direct) {
+    ClusterConfig.Builder c = ClusterConfig.localhost(cluster).ports(base, 10).nodeName(name);
+    if (direct) {
+      c.messageExecutor(Runnable::run);
+    }
+    return c.build();
   }
 
   private static ByteArrayInputStream stack(int base) {

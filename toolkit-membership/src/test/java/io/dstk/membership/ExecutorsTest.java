@@ -1,0 +1,126 @@
+package io.dstk.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Executors, scheduler and ticker come from the config; the cluster never shuts down what it did not create. */
+class ExecutorsTest {
+  /** A scheduler whose timeouts fire only when the test says so (virtual time for request timeouts). */
+  static final class ManualScheduler extends ScheduledThreadPoolExecutor {
+    final List<Runnable> timeouts = new CopyOnWriteArrayList<>();
+
+    ManualScheduler() {
+      super(1);
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      timeouts.add(command);
+      return super.schedule(() -> { }, 1, TimeUnit.DAYS);
+    }
+
+    void fireAll() {
+      timeouts.forEach(Runnable::run);
+    }
+  }
+
+  private static ExecutorService named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private TestCluster kit;
+  private final ExecutorService events = named("test-events-");
+  private final ExecutorService messages = named("test-messages-");
+  private final ManualScheduler scheduler = new ManualScheduler();
+
+  @AfterEach
+  void tearDown() {
+    if (kit != null) {
+      kit.close();
+    }
+    events.shutdownNow();
+    messages.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void listenersHandlersAndTimeoutsRunOnTheConfiguredExecutors() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    kit = TestCluster.start(2, b -> b.eventExecutor(events).messageExecutor(messages).scheduler(scheduler)
+        .ticker(() -> nanos.addAndGet(1_000)));
+    List<String> listenerThreads = new CopyOnWriteArrayList<>();
+    kit.member("node-1").addListener(e -> listenerThreads.add(Thread.currentThread().getName()));
+    Endpoint<String, String> echo = Endpoint.of("echo", PayloadCodec.utf8(), PayloadCodec.utf8());
+    Endpoint<String, String> silent = Endpoint.of("silent", PayloadCodec.utf8(), PayloadCodec.utf8());
+    List<String> handlerThreads = new CopyOnWriteArrayList<>();
+    kit.member("node-2").serve(echo, (from, q) -> {
+      handlerThreads.add(Thread.currentThread().getName());
+      return q;
+    });
+    CompletableFuture<String> never = new CompletableFuture<>();
+    kit.member("node-2").serve(silent, (from, q) -> never.join());
+    List<Long> latencies = new CopyOnWriteArrayList<>();
+    ((DefaultCluster) kit.member("node-1")).latencyObserver(latencies::add);
+    Member node2 = kit.member("node-1").view().member("node-2").orElseThrow();
+
+    assertThat(kit.member("node-1").request(node2, echo, "x").get(30, TimeUnit.SECONDS)).isEqualTo("x");
+    CompletableFuture<String> timedOut = kit.member("node-1").request(node2, silent, "y",
+        RequestPolicy.defaults().withTimeout(Duration.ofHours(1)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.timeouts.size() == 2);
+    scheduler.fireAll(); // one hour passes
+    kit.join("node-3");
+
+    assertThatThrownBy(() -> timedOut.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(RequestTimeoutException.class);
+    never.complete("late");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !listenerThreads.isEmpty());
+    assertThat(listenerThreads).allMatch(t -> t.startsWith("test-events-"));
+    assertThat(handlerThreads).isNotEmpty().allMatch(t -> t.startsWith("test-messages-"));
+    assertThat(latencies).first().isEqualTo(1_000L);
+
+    kit.close();
+    kit = null;
+    assertThat(events.isShutdown()).isFalse();
+    assertThat(messages.isShutdown()).isFalse();
+    assertThat(scheduler.isShutdown()).isFalse();
+  }
+
+  @Test
+  void directMessageExecutorAnswersOnTheReceivingThreadWithoutHandOffs() throws Exception {
+    kit = TestCluster.start(2, b -> b.messageExecutor(Runnable::run));
+    Endpoint<String, String> echo = Endpoint.of("echo", PayloadCodec.utf8(), PayloadCodec.utf8());
+    List<String> handlerThreads = new CopyOnWriteArrayList<>();
+    kit.member("node-2").serve(echo, (from, q) -> {
+      handlerThreads.add(Thread.currentThread().getName());
+      return "re:" + q;
+    });
+    Member node2 = kit.member("node-1").view().member("node-2").orElseThrow();
+    List<String> answers = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(kit.member("node-1").request(node2, echo, "q" + i).get(30, TimeUnit.SECONDS));
+    }
+    assertThat(answers).hasSize(20).first().isEqualTo("re:q0");
+    assertThat(handlerThreads).hasSize(20).noneMatch(t -> t.startsWith("dstk-membership-messaging-"));
+  }
+}
