@@ -1538,18 +1538,38 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     return max;
   }
 
-  /** In consistency mode after a merge: the members of the subgroups that held a majority; null means everyone. */
+  /**
+   * In consistency mode after a merge: the members of the one subgroup that held a strict majority of the expected
+   * members (the only side that could acknowledge writes during the split); null means "every member, newest version
+   * wins". Null when no subgroup held a majority (no side accepted writes during the split, so nothing a side holds
+   * can be newer than an acknowledged write of another; a subgroup may still hold writes acknowledged before a cascade
+   * of failures shrank it, which the version merge keeps), and when more than one did (possible only if more members
+   * run than expected: both sides accepted writes, and a version merge keeps the most). Without a configured
+   * expected size, quorum is not tracked and the majority of the merged view decides, as the best available guess.
+   */
   private Set<String> authoritative(ClusterView view, List<List<Member>> subgroups) {
     if (subgroups == null || config.partitionMode() == PartitionMode.AVAILABILITY) {
       return null;
     }
-    Set<String> names = new HashSet<>();
+    int expected = cluster.expectedMembers();
+    int base = expected > 0 ? expected : view.size();
+    List<Member> majority = null;
     for (List<Member> g : subgroups) {
-      if (g.size() * 2 > view.size()) {
-        g.forEach(m -> names.add(m.name()));
+      if (g.size() * 2 > base) {
+        if (majority != null) {
+          LOG.warn("cache '{}': two sides of a partition both held a majority of {} expected members ({} and {}); "
+              + "merging them by version", config.name(), base, majority, g);
+          return null;
+        }
+        majority = g;
       }
     }
-    return names.isEmpty() ? null : names;
+    if (majority == null) {
+      return null;
+    }
+    Set<String> names = new HashSet<>();
+    majority.forEach(m -> names.add(m.name()));
+    return names;
   }
 
   private void push(Member m, boolean replace) {
