@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** One cache instance's counters; thread-safe, read into a {@link CacheStats} snapshot off the hot path. */
 final class CacheCounters {
-  final LongAdder hits = new LongAdder();
-  final LongAdder misses = new LongAdder();
+  final StripedCounter hits = new StripedCounter();
+  final StripedCounter misses = new StripedCounter();
   final LongAdder puts = new LongAdder();
   final LongAdder removals = new LongAdder();
   final LongAdder evictions = new LongAdder();
