@@ -7,6 +7,7 @@ import io.dstk.membership.RemoteHandlerException;
 import io.dstk.membership.RequestPolicy;
 import io.dstk.membership.Topic;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +50,37 @@ final class CacheContext<K, V> {
   /** Returns the injected ticker's nanos. */
   long now() {
     return config.ticker().getAsLong();
+  }
+
+  /** Encodes a key for the wire, checking its size. */
+  byte[] encodeKey(K key) {
+    Objects.requireNonNull(key, "key");
+    byte[] b;
+    try {
+      b = keyCodec.encode(key);
+    } catch (RuntimeException e) {
+      throw new CacheCodecException("cache '" + name + "': key codec failed: " + e.getMessage(), e);
+    }
+    if (b.length > Wire.MAX_KEY_BYTES) {
+      throw new ValueTooLargeException("key of " + b.length + " bytes exceeds " + Wire.MAX_KEY_BYTES + " bytes");
+    }
+    return b;
+  }
+
+  /** Encodes a value for the wire, checking its size; {@code argument} names it in messages. */
+  byte[] encodeValue(V value, String argument) {
+    Objects.requireNonNull(value, argument);
+    byte[] b;
+    try {
+      b = valueCodec.encode(value);
+    } catch (RuntimeException e) {
+      throw new CacheCodecException("cache '" + name + "': value codec failed: " + e.getMessage(), e);
+    }
+    if (b.length > config.maxValueBytes()) {
+      throw new ValueTooLargeException(argument + " of " + b.length + " bytes exceeds maxValueBytes "
+          + config.maxValueBytes());
+    }
+    return b;
   }
 
   /** Returns a new operation id of this instance. */

@@ -246,35 +246,6 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   // ---- writes -----------------------------------------------------------------------------------------------------
 
-  private byte[] encodeKey(K key) {
-    Objects.requireNonNull(key, "key");
-    byte[] b;
-    try {
-      b = ctx.keyCodec.encode(key);
-    } catch (RuntimeException e) {
-      throw new CacheCodecException("cache '" + config.name() + "': key codec failed: " + e.getMessage(), e);
-    }
-    if (b.length > Wire.MAX_KEY_BYTES) {
-      throw new ValueTooLargeException("key of " + b.length + " bytes exceeds " + Wire.MAX_KEY_BYTES + " bytes");
-    }
-    return b;
-  }
-
-  private byte[] encodeValue(V value, String name) {
-    Objects.requireNonNull(value, name);
-    byte[] b;
-    try {
-      b = ctx.valueCodec.encode(value);
-    } catch (RuntimeException e) {
-      throw new CacheCodecException("cache '" + config.name() + "': value codec failed: " + e.getMessage(), e);
-    }
-    if (b.length > config.maxValueBytes()) {
-      throw new ValueTooLargeException(name + " of " + b.length + " bytes exceeds maxValueBytes "
-          + config.maxValueBytes());
-    }
-    return b;
-  }
-
   private <T> CompletableFuture<T> failed(RuntimeException e) {
     counters.rejections.increment();
     return CompletableFuture.failedFuture(e);
@@ -284,8 +255,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   public CompletableFuture<Void> putAsync(K key, V value) {
     WriteOp<K> op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, encodeKey(key), WriteOp.COND_NONE, null, null,
-          encodeValue(value, "value"));
+      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_NONE, null, null,
+          ctx.encodeValue(value, "value"));
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
@@ -299,8 +270,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   public CompletableFuture<Boolean> putIfAbsentAsync(K key, V value) {
     WriteOp<K> op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, encodeKey(key), WriteOp.COND_ABSENT, null, null,
-          encodeValue(value, "value"));
+      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_ABSENT, null, null,
+          ctx.encodeValue(value, "value"));
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
@@ -311,8 +282,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   public CompletableFuture<Boolean> replaceAsync(K key, V expected, V value) {
     WriteOp<K> op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, encodeKey(key), WriteOp.COND_VALUE, encodeValue(expected, "expected"),
-          null, encodeValue(value, "value"));
+      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_VALUE,
+          ctx.encodeValue(expected, "expected"), null, ctx.encodeValue(value, "value"));
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
@@ -330,7 +301,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   public CompletableFuture<Boolean> removeAsync(K key) {
     WriteOp<K> op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, encodeKey(key), WriteOp.COND_PRESENT, null, null, null);
+      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_PRESENT, null, null, null);
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
@@ -348,7 +319,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     Objects.requireNonNull(function, "function");
     byte[] keyBytes;
     try {
-      keyBytes = encodeKey(key);
+      keyBytes = ctx.encodeKey(key);
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
@@ -366,7 +337,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     byte[] nextBytes;
     try {
       next = function.apply(key, old);
-      nextBytes = next == null ? null : encodeValue(next, "computed value");
+      nextBytes = next == null ? null : ctx.encodeValue(next, "computed value");
     } catch (RuntimeException e) {
       counters.rejections.increment();
       result.completeExceptionally(e);
