@@ -278,6 +278,14 @@ class FaultTest {
   }
 
   @Tag("chaos")
+  @RepeatedTest(5)
+  void healAfterTheMajoritySideShrankRepeated() throws Exception {
+    healAfterTheMajoritySideShrankKeepsItsAcknowledgedWrites();
+    kit.close();
+    kit = null;
+  }
+
+  @Tag("chaos")
   @RepeatedTest(10)
   void partitionAndHealRepeated() throws Exception {
     minorityRefusesWritesMajorityContinuesAndHealGivesTheMajorityStateToAll();
