@@ -296,6 +296,8 @@ public final class CacheConfig<K, V> {
 
     /**
      * Expires each entry on each member this long after that member applied its last write (local, like eviction).
+     * Never early: a read at or after that instant misses, a read before it hits. The entry's memory is reclaimed, and
+     * its {@link CacheEvent.Evicted} event sent, by Caffeine's maintenance up to about one second later.
      *
      * @param duration positive
      * @return this builder

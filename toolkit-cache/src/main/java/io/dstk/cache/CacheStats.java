@@ -3,8 +3,9 @@ package io.dstk.cache;
 /**
  * An immutable snapshot of one member's counters for one cache, since it was created.
  *
- * @param hits reads that found a value
- * @param misses reads that found none
+ * @param hits reads that found a value (counted without atomic instructions to keep reads cheap: under heavy
+ *     concurrent reads it may undercount slightly, never overcount)
+ * @param misses reads that found none (counted like hits)
  * @param puts values stored by writes issued on this member and acknowledged
  * @param removals removals issued on this member and acknowledged
  * @param evictions entries evicted or expired locally

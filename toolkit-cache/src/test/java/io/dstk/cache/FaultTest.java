@@ -131,6 +131,36 @@ class FaultTest {
   }
 
   @Test
+  void healAfterTheMajoritySideShrankKeepsItsAcknowledgedWrites() throws Exception {
+    // 3 + 2 of 5 expected; the majority writes, then loses two members. At the heal the former majority is one
+    // member against two: neither side holds a majority of the 5 expected members, so no state is discarded and
+    // the newest version of each key wins (deciding by the merged view's size would have wiped the survivor's writes)
+    kit = CacheKit.start(5);
+    kit.cache("node-1").put("k", "v1");
+    kit.cache("node-1").put("gone", "x");
+    kit.cluster.partition(List.of("node-1", "node-2", "node-3"), List.of("node-4", "node-5"));
+    kit.cluster.awaitViews(List.of("node-1", "node-2", "node-3"), List.of("node-4", "node-5"));
+    assertThatThrownBy(() -> kit.cache("node-4").put("minority", "x")).isInstanceOf(NoQuorumException.class);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      kit.cache("node-3").put("k", "v2");
+      kit.cache("node-3").remove("gone");
+    });
+
+    kit.kill("node-1");
+    kit.kill("node-2");
+    kit.cluster.awaitViews(List.of("node-3"), List.of("node-4", "node-5"));
+    kit.cluster.heal();
+    kit.cluster.awaitViews(List.of("node-3", "node-4", "node-5"));
+    kit.awaitConverged();
+    for (ReplicatedCache<String, String> c : kit.all()) {
+      assertThat(c.snapshot()).isEqualTo(Map.of("k", "v2"));
+    }
+    assertThat(kit.cluster.member("node-3").expectedMembers()).isEqualTo(5);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> kit.cache("node-5").put("after", "3"));
+    assertThat(kit.cache("node-3").get("after")).isEqualTo("3");
+  }
+
+  @Test
   void availabilityModeAcceptsWritesOnBothSidesAndMergesByVersionWithAnEvent() throws Exception {
     kit = CacheKit.start(3, b -> b.partitionMode(PartitionMode.AVAILABILITY));
     List<CacheEvent<String, String>> events = new CopyOnWriteArrayList<>();
@@ -243,6 +273,14 @@ class FaultTest {
   @RepeatedTest(10)
   void coordinatorCrashRepeated() throws Exception {
     coordinatorCrashMidStreamLosesNoAcknowledgedWriteAndReusesNoVersion();
+    kit.close();
+    kit = null;
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void healAfterTheMajoritySideShrankRepeated() throws Exception {
+    healAfterTheMajoritySideShrankKeepsItsAcknowledgedWrites();
     kit.close();
     kit = null;
   }

@@ -145,6 +145,23 @@ class PolicyTest {
   }
 
   @Test
+  void expiryIsNeverEarlyEvenWhenAnEntryIsOverwrittenWithinCaffeinesWriteTolerance() {
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    kit = CacheKit.start(1, b -> b.expireAfterWrite(Duration.ofSeconds(10)).ticker(now::get));
+    ReplicatedCache<String, String> solo = kit.cache("node-1");
+    solo.put("a", "1");
+    now.addAndGet(Duration.ofMillis(500).toNanos());
+    solo.put("a", "2"); // Caffeine keeps the first write time for an overwrite within a second
+    now.addAndGet(Duration.ofMillis(9_700).toNanos()); // 10.2 s after the first write, 9.7 s after the last
+    assertThat(solo.get("a")).isEqualTo("2");
+    assertThat(solo.snapshot()).containsEntry("a", "2");
+    now.addAndGet(Duration.ofMillis(300).toNanos()); // exactly 10 s after the last write
+    assertThat(solo.get("a")).isNull();
+    assertThat(solo.snapshot()).isEmpty();
+    assertThat(solo.putIfAbsent("a", "3")).isTrue();
+  }
+
+  @Test
   void weightBoundRejectsNewKeysUnderRejectAndEvictsLocallyUnderEvict() {
     kit = CacheKit.start(1, b -> b.maximumWeight(10, (k, v) -> v.length()).fullPolicy(FullPolicy.REJECT));
     ReplicatedCache<String, String> solo = kit.cache("node-1");

@@ -103,6 +103,15 @@ public interface Cluster extends AutoCloseable {
   boolean hasQuorum();
 
   /**
+   * Returns the expected cluster size that quorum is computed against ({@link ClusterConfig#expectedMembers()}).
+   * Components that must tell a majority side from a minority side after a partition heals compare the sizes of the
+   * former partitions against this number, not against the size of the merged view.
+   *
+   * @return the configured expected number of members, or 0 if none is configured (quorum is not tracked)
+   */
+  int expectedMembers();
+
+  /**
    * Registers a listener for events after this call. See {@link MembershipListener} for threading and overflow.
    *
    * <p>To follow the view without a gap, register first and then read {@link #view()}: every view installed after

@@ -497,6 +497,11 @@ final class DefaultCluster implements Cluster, Receiver {
   }
 
   @Override
+  public int expectedMembers() {
+    return config.expectedMembers();
+  }
+
+  @Override
   public Registration addListener(MembershipListener listener) {
     Objects.requireNonNull(listener, "listener");
     ListenerQueue q = new ListenerQueue(listener, config.listenerQueueCapacity(), events);

@@ -118,6 +118,13 @@ class MembershipTest {
   }
 
   @Test
+  void expectedMembersIsTheConfiguredQuorumBase() {
+    kit = TestCluster.start(1, b -> b.expectedMembers(3));
+    assertThat(kit.member("node-1").expectedMembers()).isEqualTo(3);
+    assertThat(kit.member("node-1").hasQuorum()).isFalse();
+  }
+
+  @Test
   void closeIsIdempotent() {
     kit = TestCluster.start(1);
     Cluster c = kit.member("node-1");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -25,7 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * State transfer to a joiner: two members in one JVM hold {@code entries} entries of 1 KiB; each invocation joins a
  * third member, creates the cache and waits until it is ready (the whole state pulled in chunks of 512 entries or
- * 512 KiB). MB/s = entries × ~1.03 KiB / score. The issue's scenario is 100 000 entries.
+ * 512 KiB). MB/s = entries × ~1.08 KiB on the wire / score. The issue's scenario is 100 000 entries; the heap
+ * needs 2 GiB (three copies of 100 MB plus the serving member's snapshot). An invocation fails if the joiner does not
+ * end with every entry (members that formed separate clusters under load would otherwise yield a bogus time).
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests} then {@code java -Xms2g -Xmx2g
  * -XX:+AlwaysPreTouch -Djava.net.preferIPv4Stack=true -jar benchmarks/target/benchmarks.jar StateTransferBenchmark -f
@@ -67,6 +70,8 @@ public class StateTransferBenchmark {
       cache.awaitReady(Duration.ofSeconds(30));
       caches.add(cache);
     }
+    awaitMembers(clusters.get(0), 2);
+    awaitMembers(clusters.get(1), 2);
     byte[] value = new byte[1024];
     ThreadLocalRandom.current().nextBytes(value);
     List<CompletableFuture<Void>> window = new ArrayList<>();
@@ -84,6 +89,18 @@ public class StateTransferBenchmark {
   @Setup(Level.Invocation)
   public void join() {
     joinerCluster = Cluster.join(ClusterConfig.localhost(name).ports(base, 20).nodeName("joiner-" + joins++).build());
+    awaitMembers(joinerCluster, 3);
+  }
+
+  /** Members started under load can form separate clusters first; measure only once they are one. */
+  private static void awaitMembers(Cluster c, int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (c.members().size() != n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("expected " + n + " members, view " + c.view());
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
   }
 
   /**
@@ -98,7 +115,12 @@ public class StateTransferBenchmark {
     if (!joiner.awaitReady(Duration.ofMinutes(5))) {
       throw new IllegalStateException("joiner not ready after 5 min");
     }
-    return joiner.size();
+    long held = joiner.size();
+    if (held != entries) {
+      throw new IllegalStateException("joiner holds " + held + " entries, expected " + entries + "; view "
+          + joinerCluster.view());
+    }
+    return held;
   }
 
   /** Lets the joiner leave. */

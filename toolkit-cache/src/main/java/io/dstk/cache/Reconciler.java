@@ -1,0 +1,266 @@
+package io.dstk.cache;
+
+import io.dstk.membership.Cluster;
+import io.dstk.membership.ClusterView;
+import io.dstk.membership.Member;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * What a member does when the view changes, on the cache's control thread. A member that becomes coordinator (first
+ * member, crash or leave of the previous one, merge after a partition) reconciles: it reads the state of every
+ * authoritative member, merges it by version (or through the merge policy in availability mode), starts an epoch
+ * above every version seen and pushes the result to every member, replacing the state of members that are not
+ * authoritative. Only then does it order writes. A member that cannot be read or written makes the whole
+ * reconciliation start again: an orderer never starts from a partial picture of the survivors' state. Any other
+ * member that is not ready pulls the whole state from the coordinator.
+ */
+final class Reconciler<K, V> {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final CacheContext<K, V> ctx;
+  private final CacheConfig<K, V> config;
+  private final Cluster cluster;
+  private final LocalStore<K, V> store;
+  private final WriteOrderer<K, V> orderer;
+  private final StateTransfer<K, V> transfer;
+  private final Readiness readiness;
+  private final EventDispatcher<K, V> events;
+
+  Reconciler(CacheContext<K, V> ctx, LocalStore<K, V> store, WriteOrderer<K, V> orderer, StateTransfer<K, V> transfer,
+      Readiness readiness, EventDispatcher<K, V> events) {
+    this.ctx = ctx;
+    this.config = ctx.config;
+    this.cluster = ctx.cluster;
+    this.store = store;
+    this.orderer = orderer;
+    this.transfer = transfer;
+    this.readiness = readiness;
+    this.events = events;
+  }
+
+  /** Handles a view; {@code subgroups} are the former partitions when the view is a merge, else null. */
+  void handleView(ClusterView view, List<List<Member>> subgroups, boolean initial) {
+    if (ctx.closed.get() || view.members().isEmpty()) {
+      return;
+    }
+    if (cluster.isCoordinator()) {
+      if (subgroups != null || !orderer.isOrdering() || initial) {
+        reconcileUntilDone(view, subgroups);
+      } else {
+        orderer.continueInView(view.id());
+      }
+    } else {
+      orderer.stopOrdering();
+      if (initial || !readiness.ready) {
+        pullFromCoordinator();
+      }
+    }
+  }
+
+  /** A joiner (or a member whose state was dropped) pulls the whole state from the coordinator in chunks. */
+  private void pullFromCoordinator() {
+    long start = ctx.now();
+    while (!ctx.closed.get() && !readiness.ready) {
+      if (cluster.isCoordinator()) {
+        reconcileUntilDone(cluster.view(), null);
+        return;
+      }
+      Member coordinator = cluster.coordinator();
+      try {
+        transfer.pull(coordinator, false, store::applyReceived);
+        readiness.set(true);
+        ctx.counters.transferNanos.add(ctx.now() - start);
+        return;
+      } catch (StateTransfer.NotHostingException e) {
+        if (transfer.noOtherHosts()) {
+          readiness.set(true);
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("cache '{}': state transfer from {} failed, retrying", ctx.name, coordinator.name(), e);
+      }
+      if (!pause(100)) {
+        return;
+      }
+    }
+  }
+
+  private static boolean pause(long millis) {
+    try {
+      Thread.sleep(millis); // a retry back-off on the control thread, not a wait for a condition
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void reconcileUntilDone(ClusterView view, List<List<Member>> subgroups) {
+    while (!ctx.closed.get() && cluster.isCoordinator() && cluster.view().id() == view.id()) {
+      if (reconcile(view, subgroups) || !pause(200)) {
+        return;
+      }
+    }
+  }
+
+  /** Returns true once this member orders writes; false if a member could not be read or written (retry). */
+  private boolean reconcile(ClusterView view, List<List<Member>> subgroups) {
+    orderer.stopOrdering();
+    long start = ctx.now();
+    Set<String> authoritative = authoritative(view, subgroups);
+    if (authoritative != null && !authoritative.contains(cluster.self().name())) {
+      store.clear();
+    }
+    Merge merge = new Merge(subgroups != null);
+    int membersRead = 0;
+    for (Member m : view.members()) {
+      if (m.equals(cluster.self()) || (authoritative != null && !authoritative.contains(m.name()))) {
+        continue;
+      }
+      try {
+        merge.read.addAndGet(transfer.pull(m, true, merge::accept));
+        membersRead++;
+      } catch (StateTransfer.NotHostingException e) {
+        // not hosting: nothing to read
+      } catch (RuntimeException e) {
+        LOG.warn("cache '{}': could not read the state of '{}' while reconciling, will retry: {}", ctx.name,
+            m.name(), e.getMessage());
+        return false; // never order with a partial picture of the survivors' state
+      }
+      if (cluster.view().id() != view.id()) {
+        return false; // a newer view arrived; its handler reconciles again
+      }
+    }
+    orderer.beginEpoch(Math.max(view.id(), merge.maxEpoch.get() + 1));
+    for (Map.Entry<K, V> f : merge.fresh) {
+      byte[] bytes = f.getValue() == null ? null : ctx.valueCodec.encode(f.getValue());
+      OpId id = ctx.newOpId();
+      store.forceApply(f.getKey(), new StoredEntry(orderer.nextVersion(), bytes, id.hi(), id.lo(), ctx.now()));
+      merge.updated.incrementAndGet();
+    }
+    int replaced = 0;
+    for (Member m : view.members()) {
+      if (m.equals(cluster.self())) {
+        continue;
+      }
+      boolean replace = authoritative != null && !authoritative.contains(m.name());
+      try {
+        transfer.push(m, replace);
+        if (replace) {
+          replaced++;
+        }
+      } catch (StateTransfer.NotHostingException e) {
+        // not hosting
+      } catch (RuntimeException e) {
+        LOG.warn("cache '{}': could not push state to '{}', will retry: {}", ctx.name, m.name(), e.getMessage());
+        return false;
+      }
+    }
+    if (cluster.view().id() != view.id()) {
+      return false;
+    }
+    ctx.counters.transferNanos.add(ctx.now() - start);
+    orderer.serveView(view.id());
+    readiness.set(true);
+    if (merge.merging || membersRead > 0) {
+      events.dispatch(new CacheEvent.Merged<>(membersRead, merge.read.get(), merge.updated.get(),
+          merge.conflicts.get(), replaced));
+    }
+    return true;
+  }
+
+  /** Folds the entries read from other members into this member's state. */
+  private final class Merge {
+    final boolean merging;
+    final boolean custom = config.partitionMode() == PartitionMode.AVAILABILITY;
+    final AtomicLong maxEpoch = new AtomicLong(store.maxEpoch());
+    final AtomicLong read = new AtomicLong();
+    final AtomicLong updated = new AtomicLong();
+    final AtomicLong conflicts = new AtomicLong();
+    /** Values a merge policy created: stored under fresh versions once the new epoch starts. */
+    final List<Map.Entry<K, V>> fresh = new ArrayList<>();
+
+    Merge(boolean merging) {
+      this.merging = merging;
+    }
+
+    boolean accept(Wire.WireEntry we) {
+      maxEpoch.accumulateAndGet(we.epoch(), Math::max);
+      K key;
+      try {
+        key = ctx.keyCodec.decode(we.key());
+      } catch (RuntimeException e) {
+        return false;
+      }
+      StoredEntry incoming = StoredEntry.fromWire(we, ctx.now());
+      if (incoming.hasOpId()) {
+        store.rememberOp(new OpId(we.opHi(), we.opLo()), incoming.version);
+      }
+      StoredEntry mine = store.current(key);
+      if (custom && merging && mine != null && !mine.version.equals(incoming.version)) {
+        conflicts.incrementAndGet();
+        VersionedValue<V> a = new VersionedValue<>(mine.tomb() ? null : store.decodeOrNull(mine), mine.version);
+        VersionedValue<V> b = new VersionedValue<>(incoming.tomb() ? null : store.decodeOrNull(incoming),
+            incoming.version);
+        VersionedValue<V> chosen = config.mergePolicy().merge(key, a, b);
+        if (chosen == b || chosen.equals(b)) {
+          if (store.forceApply(key, incoming)) {
+            updated.incrementAndGet();
+          }
+        } else if (chosen != a && !chosen.equals(a)) {
+          fresh.add(new AbstractMap.SimpleEntry<>(key, chosen.value()));
+        }
+        return true;
+      }
+      if (mine != null && incoming.version.isNewerThan(mine.version) && merging) {
+        conflicts.incrementAndGet();
+      }
+      if (store.apply(key, incoming)) {
+        updated.incrementAndGet();
+      }
+      return true;
+    }
+  }
+
+  /**
+   * In consistency mode after a merge: the members of the one subgroup that held a strict majority of the expected
+   * members (the only side that could acknowledge writes during the split); null means "every member, newest version
+   * wins". Null when no subgroup held a majority (no side accepted writes during the split, so nothing a side holds
+   * can be newer than an acknowledged write of another; a subgroup may still hold writes acknowledged before a cascade
+   * of failures shrank it, which the version merge keeps), and when more than one did (possible only if more members
+   * run than expected: both sides accepted writes, and a version merge keeps the most). Without a configured
+   * expected size, quorum is not tracked and the majority of the merged view decides, as the best available guess.
+   */
+  private Set<String> authoritative(ClusterView view, List<List<Member>> subgroups) {
+    if (subgroups == null || config.partitionMode() == PartitionMode.AVAILABILITY) {
+      return null;
+    }
+    int expected = cluster.expectedMembers();
+    int base = expected > 0 ? expected : view.size();
+    List<Member> majority = null;
+    for (List<Member> g : subgroups) {
+      if (g.size() * 2 > base) {
+        if (majority != null) {
+          LOG.warn("cache '{}': two sides of a partition both held a majority of {} expected members ({} and {}); "
+              + "merging them by version", ctx.name, base, majority, g);
+          return null;
+        }
+        majority = g;
+      }
+    }
+    if (majority == null) {
+      return null;
+    }
+    Set<String> names = new HashSet<>();
+    majority.forEach(m -> names.add(m.name()));
+    return names;
+  }
+}
