@@ -624,6 +624,13 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         }
     }
 
+    /** Rings in the ownership history; for tests. */
+    int epochs() {
+        synchronized (history) {
+            return history.size();
+        }
+    }
+
     /** The owner's bucket for a key, or null; for tests. */
     Bucket ownedBucket(String key) {
         return owned.get(key);

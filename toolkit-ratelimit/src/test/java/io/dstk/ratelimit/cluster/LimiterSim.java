@@ -108,6 +108,18 @@ final class LimiterSim implements AutoCloseable {
         throw new AssertionError("no key owned by " + before + " then " + after);
     }
 
+    /** The first {@code count} keys {@code prefix-i} whose owner is {@code owner} among {@code members}. */
+    static List<String> keysOwned(List<String> members, String owner, String prefix, int count) {
+        ConsistentHash<Member> r = ring(members);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < count; i++) {
+            if (r.nodeFor(prefix + "-" + i).name().equals(owner)) {
+                keys.add(prefix + "-" + i);
+            }
+        }
+        return keys;
+    }
+
     private static ConsistentHash<Member> ring(List<String> names) {
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
