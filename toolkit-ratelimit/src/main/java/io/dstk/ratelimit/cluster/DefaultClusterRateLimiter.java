@@ -145,7 +145,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
                 change.current()));
         synchronized (history) {
             if (history.isEmpty()) {
-                history.add(new Epoch(ring.current(), startedAt, true));
+                history.add(new Epoch(ring.current(), ticker.read(), true));
             }
         }
         this.served = cluster.serve(endpoint, (from, request) -> grant(request.key(), request.want()));

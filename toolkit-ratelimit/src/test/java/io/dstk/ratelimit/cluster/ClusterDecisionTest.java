@@ -33,7 +33,7 @@ class ClusterDecisionTest {
 
     @BeforeEach
     void start() {
-        kit = TestCluster.start(2);
+        kit = TestCluster.start(2, LimiterSim::patientDetection); // a spurious suspicion would move the keys
         owner = (DefaultClusterRateLimiter) build("node-2", ClusterRateLimiter.Strategy.LEASED_TOKENS);
         member = build("node-1", ClusterRateLimiter.Strategy.LEASED_TOKENS);
         now.addAndGet(3 * SECOND); // a stable owner: fresh keys start full

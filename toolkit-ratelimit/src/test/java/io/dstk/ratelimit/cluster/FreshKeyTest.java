@@ -24,7 +24,7 @@ class FreshKeyTest {
 
     @Test
     void stableOwner_grantsABrandNewKeyItsFullCapacityAtOnce() {
-        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity())) {
+        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             sim.now.addAndGet(STABLE_NANOS);
             List<String> keys = LimiterSim.keysOwned(TWO, "node-2", "fresh", 4);
             // the owner's bucket for a key it has never seen holds the whole capacity
@@ -45,7 +45,7 @@ class FreshKeyTest {
 
     @Test
     void keyFirstUsedRightAfterStart_startsEmptyAndFillsAtTheRate() {
-        try (LimiterSim sim = new LimiterSim(1, UnaryOperator.identity())) {
+        try (LimiterSim sim = new LimiterSim(1, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             DefaultClusterRateLimiter only = limiter(sim, "node-1");
             assertThat(only.grant("early", 1000).granted()).isZero();
             // as if created empty leaseTtl after the start: half a second later, half a second's refill
@@ -58,7 +58,7 @@ class FreshKeyTest {
     void afterAJoin_newOwnerStartsEmpty_andAViewThatAddsMembersIsABreakForEveryKey() {
         String moved = LimiterSim.keyOwned(TWO, "node-1", THREE, "node-3");
         String stayed = LimiterSim.keyOwned(TWO, "node-2", THREE, "node-2");
-        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity())) {
+        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             sim.now.addAndGet(STABLE_NANOS);
             sim.join("node-3");
             assertThat(limiter(sim, "node-3").grant(moved, 1000).granted()).isZero();
