@@ -64,6 +64,7 @@ public final class OrderService implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(90);
   /** How long an order waits for this node's first rate-limit lease of its customer (a round trip, normally). */
   private static final Duration LEASE_WAIT = Duration.ofMillis(500);
+  private static final Duration LEASE_TTL = Duration.ofSeconds(2);
 
   private final NodeOptions options;
   private final InstantSource clock;
@@ -111,6 +112,15 @@ public final class OrderService implements AutoCloseable {
         .ports(options.basePort(), options.portRange()).expectedMembers(expected).build()));
     cluster.subscribe(KILL_SWITCH, (from, reason) -> stopAccepting(reason));
 
+    // Built first: its warm-up (below) runs while the store and the cache start.
+    limiter = add(ClusterRateLimiter.builder(cluster, "orders-per-customer", options.customerLimit(),
+            options.customerPeriod())
+        .strategy(ClusterRateLimiter.Strategy.LEASED_TOKENS)
+        .expectedMembers(expected)
+        .leaseTtl(LEASE_TTL)
+        .build());
+    long limiterWarmAt = System.nanoTime() + LEASE_TTL.plus(options.customerPeriod()).toNanos();
+
     StoreConfig.Builder storeConfig = StoreConfig.voters(options.voters().toArray(String[]::new));
     options.dataDir().ifPresent(dir -> storeConfig.logDirectory(dir.resolve(options.name())));
     store = add(ClusterStore.open(cluster, storeConfig.build()));
@@ -132,13 +142,6 @@ public final class OrderService implements AutoCloseable {
       throw new IllegalStateException("the cache got no state within " + STARTUP.toSeconds() + " s");
     }
 
-    limiter = add(ClusterRateLimiter.builder(cluster, "orders-per-customer", options.customerLimit(),
-            options.customerPeriod())
-        .strategy(ClusterRateLimiter.Strategy.LEASED_TOKENS)
-        .expectedMembers(expected)
-        .leaseTtl(Duration.ofSeconds(2))
-        .build());
-
     budget = untilStarted("open the order budget", () -> ClusterBudget.builder(store, "order-volume", options.budget())
         .onTrip(event -> {
           String reason = "order budget exhausted: " + event.used() + " of " + event.limit()
@@ -154,6 +157,22 @@ public final class OrderService implements AutoCloseable {
     ring = add(ClusterRing.create(cluster));
     processor = add(new OrderProcessor(cluster.self().name(), ring, cache, clock, options.processEvery()));
     bindMetrics(workerIds);
+    awaitLimiterWarm(limiterWarmAt);
+  }
+
+  /*
+   * The limiter's owner of a customer gives a customer it has not seen its full burst only once it has owned the
+   * customer's place on the ring for leaseTtl + capacity / rate (capacity = limit here, so leaseTtl + period);
+   * before that the bucket starts as if created empty leaseTtl after the owner's start, since it cannot tell a fresh
+   * cluster from one where another node used up the customer's burst moments ago. Open for orders only then, so
+   * that the first orders of a new customer are not refused right after the cluster starts.
+   */
+  private void awaitLimiterWarm(long warmAt) throws InterruptedException {
+    long wait = warmAt - System.nanoTime();
+    if (wait > 0) {
+      System.out.printf("waiting %.1f s until the rate limiter gives new customers their full burst%n", wait / 1e9);
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
   }
 
   private void bindMetrics(ClusterWorkerIdSource workerIds) {
