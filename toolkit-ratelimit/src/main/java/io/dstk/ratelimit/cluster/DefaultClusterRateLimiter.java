@@ -201,7 +201,8 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
     /** Waits for a lease response, at most {@code maxWait}; an interrupt ends the wait (the flag is kept). */
     private static void awaitLease(CompletableFuture<Void> lease, Duration maxWait) {
         try {
-            lease.get(Math.min(maxWait.toNanos(), Long.MAX_VALUE / 2), TimeUnit.NANOSECONDS);
+            Duration capped = maxWait.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365) : maxWait;
+            lease.get(capped.toNanos(), TimeUnit.NANOSECONDS); // toNanos() overflows beyond 292 years
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException | ExecutionException e) {
