@@ -25,6 +25,7 @@ import io.dstk.membership.Topic;
 import io.dstk.ratelimit.Budget;
 import io.dstk.ratelimit.BudgetState;
 import io.dstk.ratelimit.BudgetStoreException;
+import io.dstk.ratelimit.RateLimitDecision;
 import io.dstk.ratelimit.cluster.ClusterBudget;
 import io.dstk.ratelimit.cluster.ClusterRateLimiter;
 import io.dstk.ratelimit.cluster.ClusterRateLimiterStats;
@@ -61,6 +62,9 @@ import java.util.function.Supplier;
 public final class OrderService implements AutoCloseable {
   private static final Topic<String> KILL_SWITCH = Topic.of("orders.kill-switch", PayloadCodec.utf8());
   private static final Duration STARTUP = Duration.ofSeconds(90);
+  /** How long an order waits for this node's first rate-limit lease of its customer (a round trip, normally). */
+  private static final Duration LEASE_WAIT = Duration.ofMillis(500);
+  private static final Duration LEASE_TTL = Duration.ofSeconds(2);
 
   private final NodeOptions options;
   private final InstantSource clock;
@@ -108,6 +112,15 @@ public final class OrderService implements AutoCloseable {
         .ports(options.basePort(), options.portRange()).expectedMembers(expected).build()));
     cluster.subscribe(KILL_SWITCH, (from, reason) -> stopAccepting(reason));
 
+    // Built first: its warm-up (below) runs while the store and the cache start.
+    limiter = add(ClusterRateLimiter.builder(cluster, "orders-per-customer", options.customerLimit(),
+            options.customerPeriod())
+        .strategy(ClusterRateLimiter.Strategy.LEASED_TOKENS)
+        .expectedMembers(expected)
+        .leaseTtl(LEASE_TTL)
+        .build());
+    long limiterWarmAt = System.nanoTime() + LEASE_TTL.plus(options.customerPeriod()).toNanos();
+
     StoreConfig.Builder storeConfig = StoreConfig.voters(options.voters().toArray(String[]::new));
     options.dataDir().ifPresent(dir -> storeConfig.logDirectory(dir.resolve(options.name())));
     store = add(ClusterStore.open(cluster, storeConfig.build()));
@@ -129,13 +142,6 @@ public final class OrderService implements AutoCloseable {
       throw new IllegalStateException("the cache got no state within " + STARTUP.toSeconds() + " s");
     }
 
-    limiter = add(ClusterRateLimiter.builder(cluster, "orders-per-customer", options.customerLimit(),
-            options.customerPeriod())
-        .strategy(ClusterRateLimiter.Strategy.LEASED_TOKENS)
-        .expectedMembers(expected)
-        .leaseTtl(Duration.ofSeconds(2))
-        .build());
-
     budget = untilStarted("open the order budget", () -> ClusterBudget.builder(store, "order-volume", options.budget())
         .onTrip(event -> {
           String reason = "order budget exhausted: " + event.used() + " of " + event.limit()
@@ -151,6 +157,22 @@ public final class OrderService implements AutoCloseable {
     ring = add(ClusterRing.create(cluster));
     processor = add(new OrderProcessor(cluster.self().name(), ring, cache, clock, options.processEvery()));
     bindMetrics(workerIds);
+    awaitLimiterWarm(limiterWarmAt);
+  }
+
+  /*
+   * The limiter's owner of a customer gives a customer it has not seen its full burst only once it has owned the
+   * customer's place on the ring for leaseTtl + capacity / rate (capacity = limit here, so leaseTtl + period);
+   * before that the bucket starts as if created empty leaseTtl after the owner's start, since it cannot tell a fresh
+   * cluster from one where another node used up the customer's burst moments ago. Open for orders only then, so
+   * that the first orders of a new customer are not refused right after the cluster starts.
+   */
+  private void awaitLimiterWarm(long warmAt) throws InterruptedException {
+    long wait = warmAt - System.nanoTime();
+    if (wait > 0) {
+      System.out.printf("waiting %.1f s until the rate limiter gives new customers their full burst%n", wait / 1e9);
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
   }
 
   private void bindMetrics(ClusterWorkerIdSource workerIds) {
@@ -206,7 +228,7 @@ public final class OrderService implements AutoCloseable {
    * @return the stored order, readable on every member when this returns
    * @throws ApiException 429 over the customer's limit, 503 when the kill switch stopped orders or the cluster has
    *     no quorum, 507 when the cache is full
-   * @throws InterruptedException if interrupted while waiting for a rate-limit lease
+   * @throws InterruptedException if interrupted while waiting for a rate-limit lease (the order is not placed)
    */
   public Order place(String customer, String item, int quantity) throws InterruptedException {
     Order.checkCustomer(customer);
@@ -218,12 +240,12 @@ public final class OrderService implements AutoCloseable {
       throw new ApiException(503, reason);
     }
     long id = ids.nextId();
-    if (!admit(customer)) {
+    RateLimitDecision limit = admit(customer);
+    if (!limit.allowed()) {
       placed.get("limited").increment();
-      long permitNanos = options.customerPeriod().toNanos() / options.customerLimit();
       throw new ApiException(429, "customer '" + customer + "' is over its limit of " + options.customerLimit()
           + " orders per " + options.customerPeriod().toSeconds() + " s",
-          Math.max(1, (permitNanos + 999_999_999L) / 1_000_000_000L));
+          Math.max(1, limit.retryAfterSeconds()));
     }
     try {
       if (!budget.tryAcquire(1)) {
@@ -259,23 +281,18 @@ public final class OrderService implements AutoCloseable {
   }
 
   /*
-   * ClusterRateLimiter.tryAcquire never waits for the network: this node decides from the permits it leased from the
-   * customer's owner node, and asks for more in the background. The owner's bucket for a customer it has not seen
-   * starts empty (no burst after a handover), so the first permit exists only after one refill interval, two after a
-   * crash (the survivors share the limit). Give the lease that long (at most 2 s, plus a round trip) before answering
-   * 429, so that a customer within the limit is not refused only because its lease was still on its way.
+   * The limiter decides from the permits this node leased from the customer's owner node. When this node holds no
+   * lease for the customer yet (its first order here, or the lease ran out) and one is on its way, wait for the
+   * owner's answer, at most LEASE_WAIT, instead of refusing a customer that is within its limit; the owner gives a
+   * customer it has not seen its full burst (unless it became the owner moments ago). A refusal carries the
+   * limiter's estimate of when the customer may retry: Retry-After, rounded up to whole seconds.
    */
-  private boolean admit(String customer) throws InterruptedException {
-    long graceNanos = Math.min(TimeUnit.SECONDS.toNanos(2), 2 * options.customerPeriod().toNanos()
-        / options.customerLimit()) + TimeUnit.MILLISECONDS.toNanos(250);
-    long deadline = System.nanoTime() + graceNanos;
-    while (!limiter.tryAcquire(customer)) {
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
+  private RateLimitDecision admit(String customer) throws InterruptedException {
+    RateLimitDecision decision = limiter.tryAcquireWithDecision(customer, 1, LEASE_WAIT);
+    if (Thread.interrupted()) { // the wait was cut short; a permit it took is lost (admits less, never more)
+      throw new InterruptedException("interrupted while waiting for the rate-limit lease of " + customer);
     }
-    return true;
+    return decision;
   }
 
   /**
@@ -375,7 +392,7 @@ public final class OrderService implements AutoCloseable {
     limits.put("admitted", (long) (placed.get("accepted").count() + placed.get("budget_exhausted").count()
         + placed.get("full").count() + placed.get("unavailable").count()));
     limits.put("limited", (long) placed.get("limited").count());
-    limits.put("tryAcquireAllowed", l.allowed()); // the limiter's own counts include the calls of admit()'s retries
+    limits.put("tryAcquireAllowed", l.allowed()); // the limiter's own counts: one call per order that got this far
     limits.put("tryAcquireDenied", l.denied());
     s.put("limiter", limits);
     Map<String, Object> b = new LinkedHashMap<>();

@@ -208,7 +208,10 @@ class OrderServiceProcessTest {
     }
   }
 
-  /** Places an order, retrying while the customer's first rate-limit lease is on its way. */
+  /**
+   * Places an order, retrying while the customer's limit refuses it: an owner node that started moments ago gives a
+   * new customer no burst yet (its bucket fills at the rate), and the retries also cover a node that is refused.
+   */
   private JsonNode placeAccepted(URI url, String customer, String item, int quantity) {
     AtomicReference<OrderClient.Response> last = new AtomicReference<>();
     await().atMost(AWAIT).until(() -> {
@@ -222,7 +225,7 @@ class OrderServiceProcessTest {
     return order;
   }
 
-  /** Places an order, retrying while it is refused by the customer limit (the first lease may be on its way). */
+  /** Places an order, retrying while it is refused by the customer limit (the owner may have started moments ago). */
   private OrderClient.Response placeNotLimited(URI url, String customer) {
     AtomicReference<OrderClient.Response> last = new AtomicReference<>();
     await().atMost(AWAIT).until(() -> {

@@ -10,9 +10,14 @@ final class Bucket {
     boolean removed;
 
     Bucket(double capacity, double ratePerNano, long now, boolean full) {
+        this(capacity, ratePerNano, now, full ? capacity : 0);
+    }
+
+    /** A bucket holding {@code initial} tokens (at most {@code capacity}). */
+    Bucket(double capacity, double ratePerNano, long now, double initial) {
         this.capacity = capacity;
         this.ratePerNano = ratePerNano;
-        this.tokens = full ? capacity : 0;
+        this.tokens = Math.max(0, Math.min(capacity, initial));
         this.last = now;
         this.lastUsed = now;
     }
@@ -49,6 +54,21 @@ final class Bucket {
             return true;
         }
         return false;
+    }
+
+    /** Whole tokens there now. */
+    synchronized long available(long now) {
+        refill(now);
+        return (long) Math.floor(tokens);
+    }
+
+    /** Nanos until the bucket is full again, 0 if it is. */
+    synchronized long nanosUntilFull() {
+        double missing = capacity - tokens;
+        if (missing <= 0 || ratePerNano <= 0) {
+            return 0;
+        }
+        return (long) Math.ceil(missing / ratePerNano);
     }
 
     /** Nanos until {@code n} tokens are there, 0 if they are; Long.MAX_VALUE if they never will be. */

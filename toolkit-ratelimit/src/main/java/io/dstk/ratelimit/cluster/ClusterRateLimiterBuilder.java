@@ -158,7 +158,8 @@ public final class ClusterRateLimiterBuilder {
     /**
      * Sets how many keys this member keeps state for, in each role (lease slots, owned buckets, even-split
      * buckets); default 100 000. Beyond it (plus 1/8 slack) the least recently used keys are dropped, which only
-     * ever admits less: a dropped lease loses its permits, a dropped owner bucket starts empty again.
+     * ever admits less: a dropped lease loses its permits, a dropped owner bucket comes back as if created empty
+     * when it was last used.
      *
      * @param keys at least 1
      * @return this builder

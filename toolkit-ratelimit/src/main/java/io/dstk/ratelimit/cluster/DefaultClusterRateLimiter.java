@@ -8,25 +8,41 @@ import io.dstk.membership.Member;
 import io.dstk.membership.Registration;
 import io.dstk.membership.RequestPolicy;
 import io.dstk.membership.StaleViewException;
+import io.dstk.ratelimit.RateLimitDecision;
 import io.dstk.ratelimit.Ticker;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /*
  * Leased tokens. Two roles per key:
- *  - owner (the key's node on this member's ring): a Bucket that starts EMPTY whenever this member becomes the
- *    owner (so a handover never adds a fresh burst), scaled to the side's share of the expected members; it
+ *  - owner (the key's node on this member's ring): a Bucket scaled to the side's share of the expected members; it
  *    answers lease requests with min(want, whole tokens) and, when short, the time until the rest is there.
- *    Buckets of keys that move away are dropped on the ring change.
+ *    Buckets of keys that move away are dropped on the ring change. A new bucket starts as if it had been created
+ *    EMPTY at start = max(since + leaseTtl, trimmedUpTo), i.e. with min(capacity, rate * (now - start)) tokens,
+ *    where `since` is when this member became the key's owner without a break (history of rings, below) and
+ *    trimmedUpTo the last use of any owner bucket dropped by the maxKeys sweep. Right after a handover that is
+ *    empty (no fresh burst while the old owner's grants may still be in use); on a stable owner a key first seen
+ *    starts full. Ring history: one Epoch per ring change with its time; a view that ADDS members (join, merge)
+ *    is a break for every key, since a member that comes back from a partition may have owned keys on its side.
+ *    Entries older than leaseTtl + capacity / rate are pruned (the oldest kept entry is then a break: later than
+ *    the truth, so only ever conservative).
  *  - client (every member): a Slot holding the permits of its current lease and their expiry; decisions only
  *    touch the Slot. When the slot is at or below half its last batch (or expired), one lease request goes out
  *    in the background (at most one in flight per key); the owner being this member is a local call.
@@ -63,8 +79,18 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
     private final LongAdder leaseNanos = new LongAdder();
     private final AtomicLong leaseMaxNanos = new AtomicLong();
     private final LongAdder fallbackDecisions = new LongAdder();
+    private final long startedAt;
+    private final long historyNanos;
+    private final ArrayDeque<Epoch> history = new ArrayDeque<>();
+    private final RateLimitDecision allowedMark;
+    private final RateLimitDecision deniedMark;
+    private volatile long trimmedUpTo;
     private volatile int viewSize;
     private volatile boolean closed;
+
+    /** A ring and the tick it was installed at; {@code added}: the view added members (or it is the first). */
+    private record Epoch(ConsistentHash<Member> ring, long at, boolean added) {
+    }
 
     private static final class Slot {
         long tokens;
@@ -78,6 +104,11 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         long fallbackUntil;
         boolean unreachable;
         Bucket fallback;
+        /** Completed when the lease request in flight completes (null when none was sent yet). */
+        CompletableFuture<Void> pending;
+        /** The owner's hint from the last short grant: the rest of that lease will be there at restAt. */
+        boolean restHint;
+        long restAt;
 
         Slot(long now) {
             expiresAt = now;
@@ -102,10 +133,21 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         this.maxBatch = b.maxBatch;
         this.expected = b.expectedMembers;
         this.maxKeys = b.maxKeys;
+        this.startedAt = ticker.read();
+        this.trimmedUpTo = startedAt;
+        this.historyNanos = leaseTtlNanos + (long) Math.min(Long.MAX_VALUE / 4, Math.ceil(capacity / ratePerNano));
+        this.allowedMark = new RateLimitDecision(true, capacity, 0, 0, 0);
+        this.deniedMark = new RateLimitDecision(false, capacity, 0, 1, 0);
         this.endpoint = Endpoint.of("dstk.ratelimit." + b.name, LeaseCodec.REQUEST, LeaseCodec.ANSWER);
         this.ring = ClusterRing.create(cluster);
         this.viewSize = ring.view().size();
-        this.ringListener = ring.addListener(change -> onRingChange(change.view().size(), change.current()));
+        this.ringListener = ring.addListener(change -> onRingChange(change.view().size(), change.previous(),
+                change.current()));
+        synchronized (history) {
+            if (history.isEmpty()) {
+                history.add(new Epoch(ring.current(), ticker.read(), true));
+            }
+        }
         this.served = cluster.serve(endpoint, (from, request) -> grant(request.key(), request.want()));
     }
 
@@ -119,13 +161,88 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
     @Override
     public boolean tryAcquire(String key, int permits) {
         checkKey(key);
+        checkPermits(permits);
+        return count(decide(key, permits, false, null)).allowed();
+    }
+
+    @Override
+    public RateLimitDecision tryAcquireWithDecision(String key, int permits) {
+        checkKey(key);
+        checkPermits(permits);
+        return count(decide(key, permits, true, null));
+    }
+
+    @Override
+    public boolean tryAcquire(String key, int permits, Duration maxWait) {
+        return tryAcquireWithDecision(key, permits, maxWait, false).allowed();
+    }
+
+    @Override
+    public RateLimitDecision tryAcquireWithDecision(String key, int permits, Duration maxWait) {
+        return tryAcquireWithDecision(key, permits, maxWait, true);
+    }
+
+    private RateLimitDecision tryAcquireWithDecision(String key, int permits, Duration maxWait, boolean full) {
+        checkKey(key);
+        checkPermits(permits);
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        Wait wait = new Wait(false);
+        RateLimitDecision d = decide(key, permits, full, wait);
+        if (!d.allowed() && wait.lease != null) {
+            awaitLease(wait.lease, maxWait);
+            d = decide(key, permits, full, Wait.AGAIN);
+        }
+        return count(d);
+    }
+
+    /** Waits for a lease response, at most {@code maxWait}; an interrupt ends the wait (the flag is kept). */
+    private static void awaitLease(CompletableFuture<Void> lease, Duration maxWait) {
+        try {
+            Duration capped = maxWait.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365) : maxWait;
+            lease.get(capped.toNanos(), TimeUnit.NANOSECONDS); // toNanos() overflows beyond 292 years
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            // decide with what is there
+        }
+    }
+
+    private RateLimitDecision count(RateLimitDecision d) {
+        (d.allowed() ? allowed : denied).increment();
+        return d;
+    }
+
+    private static void checkPermits(int permits) {
         if (permits <= 0) {
             throw new IllegalArgumentException("permits must be positive, was " + permits);
         }
-        boolean ok = !closed && (strategy == Strategy.EVEN_SPLIT ? splitAcquire(key, permits)
-                : leasedAcquire(key, permits));
-        (ok ? allowed : denied).increment();
-        return ok;
+    }
+
+    /** The lease response a waiting call may wait for, and whether the call decides again after its wait. */
+    private static final class Wait {
+        /** A decision taken again at once (after a lease this member granted itself); never waits. */
+        static final Wait AGAIN = new Wait(true);
+        CompletableFuture<Void> lease;
+        final boolean again;
+
+        Wait(boolean again) {
+            this.again = again;
+        }
+    }
+
+    /**
+     * One decision; {@code full}: build a real decision, else return a mark. {@code wait} (nullable): receives the
+     * lease response worth waiting for when the call is denied only because no batch has arrived yet.
+     */
+    private RateLimitDecision decide(String key, int permits, boolean full, Wait wait) {
+        if (closed) {
+            return full ? new RateLimitDecision(false, capacity, 0, Long.MAX_VALUE, 0) : deniedMark;
+        }
+        return strategy == Strategy.EVEN_SPLIT ? splitAcquire(key, permits, full)
+                : leasedAcquire(key, permits, full, wait);
     }
 
     private static void checkKey(String key) {
@@ -135,7 +252,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         }
     }
 
-    private boolean splitAcquire(String key, int permits) {
+    private RateLimitDecision splitAcquire(String key, int permits, boolean full) {
         long now = ticker.read();
         Bucket bucket = split.get(key);
         if (bucket == null) {
@@ -143,10 +260,22 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
             bucket = split.computeIfAbsent(key, k -> new Bucket(capacity * share, ratePerNano * share, now, true));
             trimBuckets(split);
         }
-        return bucket.tryTake(permits, now);
+        if (!full) {
+            return bucket.tryTake(permits, now) ? allowedMark : deniedMark;
+        }
+        synchronized (bucket) {
+            boolean ok = bucket.tryTake(permits, now);
+            return bucketDecision(bucket, ok, permits, now);
+        }
     }
 
-    private boolean leasedAcquire(String key, int permits) {
+    /** A decision from a local bucket (even split, local fallback). Holds the bucket's monitor. */
+    private RateLimitDecision bucketDecision(Bucket bucket, boolean ok, int permits, long now) {
+        long retry = ok ? 0 : Math.max(1, bucket.nanosUntil(permits));
+        return new RateLimitDecision(ok, capacity, bucket.available(now), retry, bucket.nanosUntilFull());
+    }
+
+    private RateLimitDecision leasedAcquire(String key, int permits, boolean full, Wait wait) {
         long now = ticker.read();
         Slot s = slots.get(key);
         if (s == null) {
@@ -154,10 +283,15 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
             trimSlots();
         }
         boolean ok;
+        boolean inFallback = false;
         boolean request = false;
+        CompletableFuture<Void> done = null;
+        RateLimitDecision decision = null;
         synchronized (s) {
             s.lastUsed = now;
-            s.demand += permits;
+            if (wait == null || !wait.again) {
+                s.demand += permits; // a decision taken again after a wait is not new demand
+            }
             if (now - s.expiresAt >= 0) {
                 s.tokens = 0;
             }
@@ -165,19 +299,65 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
                 s.tokens -= permits;
                 ok = true;
             } else if (s.unreachable && now - s.fallbackUntil < 0) {
+                inFallback = true;
                 ok = fallback(s, permits, now);
             } else {
                 ok = false;
             }
             if (!s.inFlight && now - s.notBefore >= 0 && s.tokens * 2 <= s.lastBatch) {
                 s.inFlight = true;
+                s.pending = new CompletableFuture<>();
+                done = s.pending;
                 request = true;
+            }
+            if (!ok && wait != null && !wait.again && s.inFlight && s.tokens == 0 && !inFallback
+                    && permits <= maxBatch) {
+                wait.lease = s.pending; // no batch yet and one on its way: worth waiting for
+            }
+            if (full) {
+                decision = leasedDecision(s, ok, inFallback, permits, now);
             }
         }
         if (request) {
-            requestLease(key, s, now);
+            requestLease(key, s, now, done);
+            if (!ok && done.isDone() && (wait == null || !wait.again)) {
+                // this member is the owner and granted the lease in this call: decide once more with it
+                return leasedAcquire(key, permits, full, Wait.AGAIN);
+            }
         }
-        return ok;
+        return full ? decision : ok ? allowedMark : deniedMark;
+    }
+
+    /*
+     * What this member knows, as a decision (guarded by the slot). Remaining: the permits left in the local batch
+     * (or the fallback bucket). Retry-after, an estimate: the owner's "rest at" hint from the last short grant if
+     * still ahead; otherwise the missing permits at the side's refill rate; never for more than maxBatch permits
+     * (a lease never holds them) unless the fallback decides. Reset: the capacity minus the local batch at the rate.
+     */
+    private RateLimitDecision leasedDecision(Slot s, boolean ok, boolean inFallback, int permits, long now) {
+        if (inFallback && s.fallback != null) {
+            synchronized (s.fallback) {
+                return bucketDecision(s.fallback, ok, permits, now);
+            }
+        }
+        double rate = ratePerNano * sideShare();
+        long remaining = inFallback ? 0 : Math.max(0, s.tokens);
+        long reset = (long) Math.ceil(Math.max(0, capacity - Math.min(remaining, capacity)) / rate);
+        if (ok) {
+            return new RateLimitDecision(true, capacity, remaining, 0, reset);
+        }
+        long retry;
+        if (permits > maxBatch && !inFallback) {
+            retry = Long.MAX_VALUE;
+        } else if (s.restHint && s.restAt - now > 0) {
+            retry = s.restAt - now;
+        } else {
+            retry = (long) Math.ceil((permits - Math.min(remaining, permits)) / rate);
+        }
+        if (inFallback && unreachable == OwnerUnreachable.FAIL_CLOSED) {
+            retry = Math.max(retry, s.notBefore - now); // the next lease request
+        }
+        return new RateLimitDecision(false, capacity, remaining, Math.max(1, retry), reset);
     }
 
     private boolean fallback(Slot s, int permits, long now) {
@@ -198,7 +378,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
 
     // ---------------------------------------------------------------- client side of leases
 
-    private void requestLease(String key, Slot s, long sendAt) {
+    private void requestLease(String key, Slot s, long sendAt, CompletableFuture<Void> done) {
         long want;
         synchronized (s) {
             long elapsed = Math.max(1_000_000L, sendAt - s.lastRequestAt);
@@ -214,7 +394,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         try {
             owner = ring.current().nodeFor(key);
         } catch (RuntimeException e) {
-            complete(s, asked, sendAt, null, e);
+            complete(s, asked, sendAt, null, e, done);
             return;
         }
         if (owner.name().equals(selfName)) {
@@ -222,21 +402,22 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
             try {
                 answer = grant(key, asked);
             } catch (RuntimeException e) {
-                complete(s, asked, sendAt, null, e);
+                complete(s, asked, sendAt, null, e, done);
                 return;
             }
-            complete(s, asked, sendAt, answer, null);
+            complete(s, asked, sendAt, answer, null, done);
             return;
         }
         try {
             cluster.request(owner, endpoint, new LeaseCodec.Request(key, asked), policy)
-                    .whenComplete((answer, error) -> complete(s, asked, sendAt, answer, error));
+                    .whenComplete((answer, error) -> complete(s, asked, sendAt, answer, error, done));
         } catch (RuntimeException e) {
-            complete(s, asked, sendAt, null, e);
+            complete(s, asked, sendAt, null, e, done);
         }
     }
 
-    private void complete(Slot s, long want, long sendAt, LeaseCodec.Answer answer, Throwable error) {
+    private void complete(Slot s, long want, long sendAt, LeaseCodec.Answer answer, Throwable error,
+                          CompletableFuture<Void> done) {
         long now = ticker.read();
         long latency = Math.max(0, now - sendAt);
         leaseRequests.increment();
@@ -254,7 +435,9 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
                 s.lastBatch = Math.max(answer.granted(), 1);
                 s.unreachable = false;
                 s.fallback = null;
-                if (answer.granted() < want) {
+                s.restHint = answer.granted() < want;
+                if (s.restHint) {
+                    s.restAt = now + answer.retryAfterNanos();
                     s.notBefore = now + Math.min(answer.retryAfterNanos(), leaseTtlNanos / 10);
                 }
             } else if (answer != null || isReroute(cause)) {
@@ -267,6 +450,7 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
             }
         }
         inFlight.decrementAndGet();
+        done.complete(null);
     }
 
     private static boolean isReroute(Throwable cause) {
@@ -285,7 +469,9 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
             Bucket bucket = owned.get(key);
             if (bucket == null) {
                 double share = sideShare();
-                bucket = owned.computeIfAbsent(key, k -> new Bucket(capacity * share, ratePerNano * share, now, false));
+                double initial = initialTokens(key, now) * share;
+                bucket = owned.computeIfAbsent(key, k -> new Bucket(capacity * share, ratePerNano * share, now,
+                        initial));
                 trimBuckets(owned);
             }
             synchronized (bucket) {
@@ -300,9 +486,71 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         }
     }
 
-    private void onRingChange(int size, ConsistentHash<Member> current) {
+    /**
+     * The tokens (before the side's scaling) a new owner bucket for {@code key} may start with: as many as a bucket
+     * created empty at {@code max(since + leaseTtl, trimmedUpTo)} would hold now.
+     */
+    double initialTokens(String key, long now) {
+        long start = ownedSince(key, now) + leaseTtlNanos;
+        long trimmed = trimmedUpTo;
+        if (trimmed - start > 0) {
+            start = trimmed;
+        }
+        long age = now - start;
+        return age <= 0 ? 0 : Math.min(capacity, age * ratePerNano);
+    }
+
+    /** Since when this member has owned {@code key} without a break, by the ring history; {@code now} if unsure. */
+    long ownedSince(String key, long now) {
+        synchronized (history) {
+            Epoch last = history.peekLast();
+            if (last == null || last.ring() != ring.current()) {
+                return now; // a ring change is being installed
+            }
+            long since = now;
+            for (Iterator<Epoch> it = history.descendingIterator(); it.hasNext(); ) {
+                Epoch e = it.next();
+                if (!e.ring().nodeFor(key).name().equals(selfName)) {
+                    break;
+                }
+                since = e.at();
+                if (e.added()) {
+                    break;
+                }
+            }
+            return since;
+        }
+    }
+
+    private void recordEpoch(ConsistentHash<Member> previous, ConsistentHash<Member> current, long now) {
+        Set<String> before = new HashSet<>();
+        previous.nodes().forEach(m -> before.add(m.name()));
+        boolean added = current.nodes().stream().anyMatch(m -> !before.contains(m.name()));
+        synchronized (history) {
+            Epoch last = history.peekLast();
+            if (last != null && last.ring() == current) {
+                return;
+            }
+            history.add(new Epoch(current, now, added || last == null));
+            while (history.size() > 64) {
+                history.removeFirst();
+            }
+            // an entry is needed only while its successor is younger than historyNanos
+            while (history.size() > 1) {
+                Iterator<Epoch> it = history.iterator();
+                it.next();
+                if (now - it.next().at() < historyNanos) {
+                    break;
+                }
+                history.removeFirst();
+            }
+        }
+    }
+
+    private void onRingChange(int size, ConsistentHash<Member> previous, ConsistentHash<Member> current) {
         viewSize = size;
         long now = ticker.read();
+        recordEpoch(previous, current, now);
         double side = sideShare();
         for (Map.Entry<String, Bucket> e : owned.entrySet()) {
             Bucket bucket = e.getValue();
@@ -338,6 +586,9 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
                 synchronized (e.getValue()) {
                     e.getValue().removed = true;
                     map.remove(e.getKey(), e.getValue());
+                    if (map == owned && e.getValue().lastUsed - trimmedUpTo > 0) {
+                        trimmedUpTo = e.getValue().lastUsed; // a new bucket for it must not start fuller
+                    }
                 }
             }
         }
@@ -372,6 +623,18 @@ final class DefaultClusterRateLimiter implements ClusterRateLimiter {
         synchronized (s) {
             return s.lastUsed;
         }
+    }
+
+    /** Rings in the ownership history; for tests. */
+    int epochs() {
+        synchronized (history) {
+            return history.size();
+        }
+    }
+
+    /** The owner's bucket for a key, or null; for tests. */
+    Bucket ownedBucket(String key) {
+        return owned.get(key);
     }
 
     /** Key counts per role, for tests. */

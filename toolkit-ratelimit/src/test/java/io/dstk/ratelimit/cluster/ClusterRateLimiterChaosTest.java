@@ -12,6 +12,11 @@ class ClusterRateLimiterChaosTest {
         ClusterRateLimiterTest.ownerKilledTrial();
     }
 
+    @RepeatedTest(3)
+    void ownerKilledAfterAFullStart_overAdmissionStaysWithinTheBound() {
+        ClusterRateLimiterTest.ownerKilledTrial(2_000_000_000L + LimiterSim.STEP_NANOS);
+    }
+
     @RepeatedTest(5)
     void partition_totalStaysWithinTheLimit() {
         ClusterRateLimiterTest.partitionTrial();

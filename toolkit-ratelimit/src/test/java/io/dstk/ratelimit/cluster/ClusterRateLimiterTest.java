@@ -36,10 +36,16 @@ class ClusterRateLimiterTest {
     }
 
     static void ownerKilledTrial() {
+        ownerKilledTrial(0);
+    }
+
+    /** The crash trial; the members first idle for {@code idleNanos} (long enough, and the key starts full). */
+    static void ownerKilledTrial(long idleNanos) {
         List<String> three = List.of("node-1", "node-2", "node-3");
         String key = LimiterSim.keyOwned(three, "node-3", List.of("node-1", "node-2"), "node-1");
         try (LimiterSim sim = new LimiterSim(3,
                 b -> b.onOwnerUnreachable(ClusterRateLimiter.OwnerUnreachable.FAIL_CLOSED))) {
+            sim.now.addAndGet(idleNanos);
             Map<String, Integer> demand = Map.of("node-1", 10, "node-2", 10, "node-3", 10);
             Map<String, Long> admitted = new HashMap<>(sim.run(Duration.ofSeconds(2), demand, key));
             sim.kill("node-3");
@@ -60,9 +66,15 @@ class ClusterRateLimiterTest {
 
     @Test
     void leasedTokens_memberJoinsAndTakesTheKey_overAdmissionStaysWithinTheBound() {
+        memberJoinsTrial(0);
+    }
+
+    /** The join trial; the members first idle for {@code idleNanos} (long enough, and the key starts full). */
+    static void memberJoinsTrial(long idleNanos) {
         String key = LimiterSim.keyOwned(List.of("node-1", "node-2"), "node-1",
                 List.of("node-1", "node-2", "node-3"), "node-3");
         try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity())) {
+            sim.now.addAndGet(idleNanos);
             Map<String, Integer> demand = Map.of("node-1", 10, "node-2", 10, "node-3", 10);
             Map<String, Long> admitted = new HashMap<>(sim.run(Duration.ofSeconds(2), demand, key));
             sim.join("node-3");

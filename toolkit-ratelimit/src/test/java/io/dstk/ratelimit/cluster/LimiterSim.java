@@ -3,6 +3,7 @@ package io.dstk.ratelimit.cluster;
 import static org.awaitility.Awaitility.await;
 
 import io.dstk.hash.ConsistentHash;
+import io.dstk.membership.ClusterConfig;
 import io.dstk.membership.Member;
 import io.dstk.membership.TestCluster;
 import java.time.Duration;
@@ -27,8 +28,13 @@ final class LimiterSim implements AutoCloseable {
     private final UnaryOperator<ClusterRateLimiterBuilder> config;
 
     LimiterSim(int members, UnaryOperator<ClusterRateLimiterBuilder> config) {
+        this(members, config, UnaryOperator.identity());
+    }
+
+    LimiterSim(int members, UnaryOperator<ClusterRateLimiterBuilder> config,
+               UnaryOperator<ClusterConfig.Builder> cluster) {
         this.config = config;
-        this.kit = TestCluster.start(members);
+        this.kit = TestCluster.start(members, cluster);
         for (String name : kit.names()) {
             add(name);
         }
@@ -91,6 +97,11 @@ final class LimiterSim implements AutoCloseable {
         return n;
     }
 
+    /** Failure detection that load on a shared machine does not trip: for tests where no member crashes. */
+    static ClusterConfig.Builder patientDetection(ClusterConfig.Builder b) {
+        return b.failureDetection(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
+    }
+
     static long total(Map<String, Long> admitted) {
         return admitted.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -106,6 +117,18 @@ final class LimiterSim implements AutoCloseable {
             }
         }
         throw new AssertionError("no key owned by " + before + " then " + after);
+    }
+
+    /** The first {@code count} keys {@code prefix-i} whose owner is {@code owner} among {@code members}. */
+    static List<String> keysOwned(List<String> members, String owner, String prefix, int count) {
+        ConsistentHash<Member> r = ring(members);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < count; i++) {
+            if (r.nodeFor(prefix + "-" + i).name().equals(owner)) {
+                keys.add(prefix + "-" + i);
+            }
+        }
+        return keys;
     }
 
     private static ConsistentHash<Member> ring(List<String> names) {
