@@ -39,9 +39,10 @@ public final class CacheQuickstart {
         Cluster cluster = Cluster.join(ClusterConfig.localhost("quickstart-cache").nodeName(name)
             .expectedMembers(3).build());
         clusters.add(cluster);
-        ReplicatedCache<String, String> cache = ReplicatedCache.create(cluster, config);
-        cache.awaitReady(Duration.ofSeconds(30));
-        caches.add(cache);
+        caches.add(ReplicatedCache.create(cluster, config));
+      }
+      for (ReplicatedCache<String, String> cache : caches) {
+        cache.awaitReady(Duration.ofSeconds(30)); // once a majority of the expected members is in and holds the state
       }
       ReplicatedCache<String, String> alpha = caches.get(0);
       ReplicatedCache<String, String> beta = caches.get(1);

@@ -58,7 +58,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private final boolean readsNeedQuorum;
   private final boolean hasLoader;
   private final CacheCounters counters;
-  private final Readiness readiness = new Readiness();
+  private final Readiness readiness;
   private final EventDispatcher<K, V> events;
   private final LocalStore<K, V> store;
   private final SyncReplicator<K, V> replicator;
@@ -97,6 +97,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     this.openKey = openKey;
     this.counters = ctx.counters;
     this.readsNeedQuorum = config.partitionMode() == PartitionMode.CONSISTENCY && !config.readsWithoutQuorum();
+    // In CONSISTENCY mode the cluster's state is whatever a quorum holds: a member (a restarted one that came up
+    // alone, say) becomes ready only in a view with quorum.
+    this.readiness = new Readiness(config.partitionMode() == PartitionMode.CONSISTENCY ? cluster::hasQuorum : () -> true);
     this.hasLoader = config.loader().isPresent();
     String n = config.name();
     this.control = Executors.newSingleThreadExecutor(threads("dstk-cache-control-" + n));

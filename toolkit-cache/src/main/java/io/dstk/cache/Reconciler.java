@@ -52,7 +52,7 @@ final class Reconciler<K, V> {
       return;
     }
     if (cluster.isCoordinator()) {
-      if (subgroups != null || !orderer.isOrdering() || initial) {
+      if (subgroups != null || !orderer.isOrdering() || initial || !readiness.ready) {
         reconcileUntilDone(view, subgroups);
       } else {
         orderer.continueInView(view.id());
@@ -76,7 +76,7 @@ final class Reconciler<K, V> {
       Member coordinator = cluster.coordinator();
       try {
         transfer.pull(coordinator, false, store::applyReceived);
-        readiness.set(true);
+        readiness.set(true); // not yet if this view lacks quorum: the next view pulls again
         ctx.counters.transferNanos.add(ctx.now() - start);
         return;
       } catch (StateTransfer.NotHostingException e) {

@@ -77,7 +77,12 @@ public interface ReplicatedCache<K, V> extends AutoCloseable {
   CacheConfig<K, V> config();
 
   /**
-   * Waits until this member holds the cluster's state.
+   * Waits until this member holds the cluster's state. In {@link PartitionMode#CONSISTENCY} the cluster's state is
+   * what a quorum holds, so a member first becomes ready in a view with quorum (see
+   * {@link io.dstk.membership.ClusterConfig.Builder#expectedMembers(int)}): the first members of a new cluster wait
+   * until a majority of the expected members has joined, and a restarted member that came up alone waits until it
+   * has merged with the majority and taken its state. A ready member that later loses quorum stays ready (and serves
+   * reads if {@link CacheConfig#readsWithoutQuorum()}).
    *
    * @param timeout how long to wait
    * @return true if ready, false if the timeout passed first

@@ -111,15 +111,20 @@ class ProcessKillTest {
         .start();
     Node n = new Node(name, p);
     nodes.add(n);
-    await().atMost(AWAIT).until(() -> n.lines.contains("READY"));
     return n;
+  }
+
+  private static void awaitReady(Node n) {
+    await().atMost(AWAIT).until(() -> n.lines.contains("READY"));
+    assertThat(n.lines).as("%s became ready", n.name).doesNotContain("NOT-READY");
   }
 
   private void trial(int victimIndex) throws Exception {
     List<Node> three = new ArrayList<>();
     for (String n : List.of("p1", "p2", "p3")) {
-      three.add(launch(n));
+      three.add(launch(n)); // a member becomes ready once a majority of the 3 expected members is in its view
     }
+    three.forEach(ProcessKillTest::awaitReady);
     Node writer = three.get(1);
     Node victim = three.get(victimIndex);
     Node other = three.get(victimIndex == 0 ? 2 : 0);
@@ -149,6 +154,7 @@ class ProcessKillTest {
     assertThat(onOther).isEqualTo(onWriter);
 
     Node restarted = launch(victim.name);
+    awaitReady(restarted);
     assertThat(restarted.dump()).isEqualTo(onWriter);
   }
 

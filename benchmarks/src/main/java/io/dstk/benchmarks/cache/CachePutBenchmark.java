@@ -73,9 +73,10 @@ public class CachePutBenchmark {
         Cluster c = Cluster.join(ClusterConfig.localhost(name).ports(base, 20).nodeName(n).expectedMembers(3)
             .build());
         clusters.add(c);
-        ReplicatedCache<String, byte[]> cache = ReplicatedCache.create(c, config);
-        cache.awaitReady(Duration.ofSeconds(30));
-        caches.add(cache);
+        caches.add(ReplicatedCache.create(c, config));
+      }
+      for (ReplicatedCache<String, byte[]> cache : caches) {
+        cache.awaitReady(Duration.ofSeconds(30)); // ready once a quorum of the 3 expected members is in the view
       }
       ReplicatedCache<String, byte[]> w = caches.get(origin);
       writer = w::put;
