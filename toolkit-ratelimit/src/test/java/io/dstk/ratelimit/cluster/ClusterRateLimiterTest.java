@@ -59,8 +59,9 @@ class ClusterRateLimiterTest {
             Duration virtual = Duration.ofNanos((200 + steps + 300) * LimiterSim.STEP_NANOS);
             long bound = sim.limiters.get("node-1").overAdmissionBound(3, virtual);
             assertThat(LimiterSim.total(admitted)).isLessThanOrEqualTo(bound);
-            // the new owner serves: the survivors get close to the limit after the crash
-            assertThat(LimiterSim.total(after)).isGreaterThan(2_500L);
+            // the new owner serves: a key it has just taken over starts empty and fills only after leaseTtl (1 s), so
+            // over the 3 s after the view the survivors get about (3 s - 1 s) x 1000/s, plus what their leases held
+            assertThat(LimiterSim.total(after)).isGreaterThan(1_500L);
         }
     }
 
