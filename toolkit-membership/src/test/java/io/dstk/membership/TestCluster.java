@@ -273,7 +273,14 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  private static DISCARD discard(JChannel ch) {
+  /**
+   * Returns the DISCARD protocol of a channel, inserting it above the transport first if needed; other test kits
+   * (the store's) use it for their own channels.
+   *
+   * @param ch the channel
+   * @return its DISCARD protocol
+   */
+  public static DISCARD discard(JChannel ch) {
     ProtocolStack stack = ch.getProtocolStack();
     DISCARD d = stack.findProtocol(DISCARD.class);
     if (d == null) {

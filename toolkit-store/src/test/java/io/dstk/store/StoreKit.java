@@ -14,8 +14,6 @@ import java.util.function.UnaryOperator;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.DISCARD;
-import org.jgroups.protocols.TP;
-import org.jgroups.stack.ProtocolStack;
 
 /**
  * Test kit, published in the store's test-jar for the modules built on the store: a {@link TestCluster} of members
@@ -228,7 +226,7 @@ public final class StoreKit implements AutoCloseable {
         if (ch == null) {
           continue;
         }
-        DISCARD d = discard(ch);
+        DISCARD d = TestCluster.discard(ch);
         for (Map.Entry<String, Address> e : raftAddresses.entrySet()) {
           if (!group.contains(e.getKey())) {
             d.addIgnoreMember(e.getValue());
@@ -244,7 +242,7 @@ public final class StoreKit implements AutoCloseable {
     for (String n : cluster.names()) {
       JChannel ch = raft(n);
       if (ch != null) {
-        discard(ch).resetIgnoredMembers();
+        TestCluster.discard(ch).resetIgnoredMembers();
       }
     }
   }
@@ -252,22 +250,6 @@ public final class StoreKit implements AutoCloseable {
   private JChannel raft(String name) {
     ClusterStore s = store(name);
     return s instanceof DefaultClusterStore d ? d.raftChannel() : null;
-  }
-
-  private static DISCARD discard(JChannel ch) {
-    ProtocolStack stack = ch.getProtocolStack();
-    DISCARD d = stack.findProtocol(DISCARD.class);
-    if (d == null) {
-      d = new DISCARD();
-      try {
-        stack.insertProtocol(d, ProtocolStack.Position.ABOVE, TP.class);
-        d.init();
-        d.start();
-      } catch (Exception e) {
-        throw new IllegalStateException("could not insert DISCARD", e);
-      }
-    }
-    return d;
   }
 
   /**
