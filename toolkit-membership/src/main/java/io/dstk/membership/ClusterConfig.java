@@ -1,5 +1,7 @@
 package io.dstk.membership;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import org.jgroups.conf.ProtocolConfiguration;
+import org.jgroups.conf.XmlConfigurator;
+import org.jgroups.protocols.TP;
+import org.jgroups.stack.Protocol;
 
 /**
  * The immutable, validated configuration of a {@link Cluster} member.
@@ -154,8 +160,10 @@ public final class ClusterConfig {
   }
 
   /**
-   * Uses your own JGroups XML stack. The file is read when {@link Builder#build()} is called. Failure detection,
-   * merging, security and bind addresses are then yours; the builder's transport settings are ignored.
+   * Uses your own JGroups XML stack. {@link Builder#build()} reads and parses the file with JGroups' own XML parser
+   * and checks that every protocol named in it exists and that the bottom one is a transport; {@link Cluster#join}
+   * reads the file again to create the channel. Failure detection, merging, security and bind addresses are then
+   * yours; the builder's transport settings are ignored.
    *
    * @param xml path of a JGroups XML configuration
    * @return a builder to adjust
@@ -188,6 +196,54 @@ public final class ClusterConfig {
       throw new IllegalArgumentException("seed port must be in 1..65535: '" + seed + "'");
     }
     return seed;
+  }
+
+  /** Resolves the host part of a {@code host:port} already checked by {@link #checkSeed}. */
+  private static void resolveHost(String setting, String hostPort) {
+    String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(setting + " has an unknown host: '" + host + "' in '" + hostPort + "'", e);
+    }
+  }
+
+  /**
+   * Parses a JGroups XML stack with JGroups' own parser (no DTDs, no external entities) and loads each protocol
+   * class, so that a malformed file or an unknown protocol fails at build time rather than at join.
+   */
+  private static void checkJGroupsXml(Path xml) {
+    List<ProtocolConfiguration> protocols;
+    try (InputStream in = Files.newInputStream(xml)) {
+      protocols = XmlConfigurator.getInstance(in).getProtocolStack();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("fromJGroupsXml file " + xml + " is not a readable JGroups stack: "
+          + e.getMessage(), e);
+    }
+    if (protocols == null || protocols.isEmpty()) {
+      throw new IllegalArgumentException("fromJGroupsXml file " + xml + " names no protocols");
+    }
+    for (int i = 0; i < protocols.size(); i++) {
+      ProtocolConfiguration p = protocols.get(i);
+      Class<?> type;
+      try {
+        type = p.loadProtocolClass(null);
+      } catch (Exception e) {
+        throw new IllegalArgumentException("fromJGroupsXml file " + xml + " names an unknown protocol '"
+            + p.getProtocolName() + "'", e);
+      }
+      if (!Protocol.class.isAssignableFrom(type)) {
+        throw new IllegalArgumentException("fromJGroupsXml file " + xml + ": '" + p.getProtocolName()
+            + "' is not a JGroups protocol");
+      }
+      if (i == 0 && !TP.class.isAssignableFrom(type)) {
+        throw new IllegalArgumentException("fromJGroupsXml file " + xml + ": the first protocol must be a "
+            + "transport (UDP, TCP, ...), not '" + p.getProtocolName() + "'");
+      }
+    }
   }
 
   // ---- accessors ------------------------------------------------------------------------------------------------
@@ -652,10 +708,12 @@ public final class ClusterConfig {
     }
 
     /**
-     * Sets the DNS server the {@link #dns} preset asks (default: the system's resolver configuration).
+     * Sets the DNS server the {@link #dns} preset asks (default: the system's resolver configuration). Its host is
+     * resolved by {@link #build()}.
      *
      * @param hostPort {@code host:port} of the DNS server
      * @return this builder
+     * @throws IllegalArgumentException if not {@code host:port} with a port in 1..65535, or not the dns preset
      */
     public Builder dnsServer(String hostPort) {
       if (transport != Transport.DNS) {
@@ -926,12 +984,14 @@ public final class ClusterConfig {
     }
 
     /**
-     * Validates the combination and builds the config.
+     * Validates the combination and builds the config. This resolves the host of every seed of
+     * {@link #staticSeeds} and of {@link #dnsServer}, and reads and parses the file of {@link #fromJGroupsXml}.
      *
      * @return the config
      * @throws IllegalArgumentException if a required setting is missing or settings conflict, naming them (e.g.
      *     {@code lan} with TLS-only security, security with {@code fromJGroupsXml}, both {@code expectedMembers} and
-     *     {@code voters})
+     *     {@code voters}); if a seed or DNS server host is unknown; if the XML file is unreadable, malformed or names
+     *     an unknown protocol
      */
     public ClusterConfig build() {
       if (transport != Transport.XML) {
@@ -972,6 +1032,15 @@ public final class ClusterConfig {
       if (mergeCheckInterval.compareTo(mergeMaxInterval) <= 0) {
         throw new IllegalArgumentException("mergeCheckInterval must be greater than mergeMaxInterval: "
             + mergeCheckInterval + " <= " + mergeMaxInterval);
+      }
+      for (String seed : seeds) {
+        resolveHost("seed", seed);
+      }
+      if (dnsServer != null) {
+        resolveHost("dnsServer", dnsServer);
+      }
+      if (transport == Transport.XML) {
+        checkJGroupsXml(xmlPath);
       }
       return new ClusterConfig(this);
     }

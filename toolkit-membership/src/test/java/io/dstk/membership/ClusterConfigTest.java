@@ -167,9 +167,58 @@ class ClusterConfigTest {
   }
 
   @Test
-  void unreadableXmlFailsAtJoinNamingTheFile(@TempDir Path dir) throws IOException {
-    Path xml = Files.writeString(dir.resolve("stack.xml"), "<config><NO_SUCH_PROTOCOL/></config>");
+  void unknownSeedHostFailsAtBuildNamingTheSettingAndHost() {
+    ClusterConfig.Builder b = ClusterConfig.staticSeeds("127.0.0.1:7800", "no-such-seed.invalid:7800")
+        .bindAddress("127.0.0.1");
+    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("seed").hasMessageContaining("no-such-seed.invalid");
+    assertThat(ClusterConfig.staticSeeds("127.0.0.1:7800", "[::1]:7801", "localhost:7802").bindAddress("127.0.0.1")
+        .build().seeds()).hasSize(3);
+  }
+
+  @Test
+  void unknownDnsServerHostFailsAtBuildNamingTheSettingAndHost() {
+    ClusterConfig.Builder b = ClusterConfig.dns("app.default.svc.cluster.local").bindAddress("127.0.0.1")
+        .dnsServer("no-such-dns.invalid:53");
+    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dnsServer").hasMessageContaining("no-such-dns.invalid");
+    assertThat(ClusterConfig.dns("app.default.svc.cluster.local").bindAddress("127.0.0.1")
+        .dnsServer("127.0.0.1:5353").build().dnsServer()).isEqualTo("127.0.0.1:5353");
+  }
+
+  @Test
+  void malformedXmlFailsAtBuildNamingTheFile(@TempDir Path dir) throws IOException {
+    for (String content : new String[] {"not xml at all", "<config><TCP bind_addr=\"127.0.0.1\"", "<config/>"}) {
+      Path xml = Files.writeString(dir.resolve("malformed.xml"), content);
+      ClusterConfig.Builder b = ClusterConfig.fromJGroupsXml(xml).clusterName("x");
+      assertThatThrownBy(b::build).as(content).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("fromJGroupsXml").hasMessageContaining(xml.toString());
+    }
+  }
+
+  @Test
+  void xmlNamingAnUnknownProtocolOrNoTransportFailsAtBuildNamingTheFileAndProtocol(@TempDir Path dir)
+      throws IOException {
+    Path unknown = Files.writeString(dir.resolve("unknown.xml"), "<config><TCP/><NO_SUCH_PROTOCOL/></config>");
+    assertThatThrownBy(() -> ClusterConfig.fromJGroupsXml(unknown).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(unknown.toString()).hasMessageContaining("NO_SUCH_PROTOCOL");
+    Path notProtocol = Files.writeString(dir.resolve("class.xml"), "<config><TCP/><java.lang.String/></config>");
+    assertThatThrownBy(() -> ClusterConfig.fromJGroupsXml(notProtocol).build())
+        .hasMessageContaining(notProtocol.toString()).hasMessageContaining("java.lang.String");
+    Path noTransport = Files.writeString(dir.resolve("gms.xml"), "<config><pbcast.GMS/></config>");
+    assertThatThrownBy(() -> ClusterConfig.fromJGroupsXml(noTransport).build())
+        .hasMessageContaining(noTransport.toString()).hasMessageContaining("transport");
+  }
+
+  @Test
+  void wellFormedXmlBuildsAndAFileSpoiledAfterBuildFailsAtJoinNamingTheFile(@TempDir Path dir) throws IOException {
+    ClusterConfig reference = ClusterConfig.localhost("x").build();
+    Path xml = Files.writeString(dir.resolve("stack.xml"), JGroupsStack.xml(reference));
     ClusterConfig c = ClusterConfig.fromJGroupsXml(xml).clusterName("x").build();
+    assertThat(c.toString()).contains("stack.xml");
+
+    Files.writeString(xml, "<config><NO_SUCH_PROTOCOL/></config>");
     assertThatThrownBy(() -> Cluster.join(c)).isInstanceOf(JoinFailedException.class)
         .hasMessageContaining("stack.xml");
   }
