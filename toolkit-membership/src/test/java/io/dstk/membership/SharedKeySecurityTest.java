@@ -12,10 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
-import org.jgroups.Message;
-import org.jgroups.Receiver;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.pbcast.GMS;
@@ -27,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Shared-key security (SYM_ENCRYPT + AUTH): over UDP multicast on loopback, members holding the key form a view and
- * talk; a member with another key is refused at join and cannot read what members send.
+ * talk; a member with another key is refused at join, cannot read what members send and cannot write framed dstk
+ * messages that the same stack with the cluster's key does deliver.
  */
 class SharedKeySecurityTest {
   private static final String PASSWORD = TestKeys.PASSWORD;
@@ -35,7 +33,6 @@ class SharedKeySecurityTest {
   private static ClusterSecurity otherKey;
 
   private final List<Cluster> members = new ArrayList<>();
-  private JChannel raw;
 
   @BeforeAll
   static void keys() throws Exception {
@@ -46,9 +43,6 @@ class SharedKeySecurityTest {
 
   @AfterEach
   void tearDown() {
-    if (raw != null) {
-      raw.close();
-    }
     members.forEach(Cluster::close);
   }
 
@@ -104,7 +98,7 @@ class SharedKeySecurityTest {
   }
 
   @Test
-  void lanMemberWithAnotherKeyIsRefusedAtJoinAndItsStackReadsNothing() throws Exception {
+  void lanMemberWithAnotherKeyIsRefusedAtJoinAndItsStackReadsAndWritesNothing() throws Exception {
     int port = TestCluster.freePortRange(1);
     String cluster = clusterName();
     for (String name : List.of("u1", "u2")) {
@@ -119,31 +113,40 @@ class SharedKeySecurityTest {
     assertThat(members.get(0).view().id()).isEqualTo(viewId);
     assertThat(members.get(1).members()).extracting(Member::name).containsExactly("u1", "u2");
 
-    // the intruder's own JGroups stack, without the join check that would make it leave at once
-    raw = JGroupsStack.open(lan(cluster, port).nodeName("intruder").security(otherKey).build());
-    List<Message> stolen = new CopyOnWriteArrayList<>();
-    raw.setReceiver(new Receiver() {
-      @Override
-      public void receive(Message msg) {
-        stolen.add(msg);
-      }
-    });
-    raw.connect(cluster);
+    // the intruder's own JGroups stack with the dstk address format, without the join check that would make it
+    // leave at once: framed messages to u2 alone and to the multicast group
+    Cluster target = members.get(1);
     Topic<String> topic = Topic.of("secrets", PayloadCodec.utf8());
     List<String> received = new CopyOnWriteArrayList<>();
-    members.get(1).subscribe(topic, (from, m) -> received.add(m));
+    target.subscribe(topic, (from, m) -> received.add(from.name() + ":" + m));
+    byte[] forged = ForgingStack.frame(topic.name(), "forged");
+    long droppedBefore = target.stats().messagesDropped();
+    try (ForgingStack intruderStack = ForgingStack.connect(
+        lan(cluster, port).nodeName("intruder").security(otherKey).build())) {
+      intruderStack.sendTo(target, forged);
+      intruderStack.broadcast(forged);
+      for (int i = 0; i < 5; i++) {
+        members.get(0).broadcast(topic, "secret-" + i);
+      }
 
-    raw.send(new BytesMessage(null, "forged".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .setFlag(Message.TransientFlag.DONT_LOOPBACK));
-    for (int i = 0; i < 5; i++) {
-      members.get(0).broadcast(topic, "secret-" + i);
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 5);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+          .until(() -> received.size() == 5 && intruderStack.received().isEmpty());
+      assertThat(received).containsExactlyInAnyOrder("u1:secret-0", "u1:secret-1", "u1:secret-2", "u1:secret-3",
+          "u1:secret-4");
+      assertThat(intruderStack.viewMembers()).containsExactly(intruderStack.address());
+      assertThat(target.stats().messagesDropped()).as("never reached the dstk layer").isEqualTo(droppedBefore);
+      assertThat(members.get(0).view().id()).isEqualTo(viewId);
     }
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 5);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> stolen.isEmpty());
-    assertThat(received).containsExactlyInAnyOrder("secret-0", "secret-1", "secret-2", "secret-3", "secret-4");
-    assertThat(raw.getView().getMembers()).containsExactly(raw.getAddress());
-    assertThat(members.get(0).view().id()).isEqualTo(viewId);
+    // control: the same stack and the same bytes with the cluster's key are delivered
+    try (ForgingStack insider = ForgingStack.connect(
+        lan(cluster, port).nodeName("insider").security(clusterKey).build())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> target.view().member("insider").isPresent());
+      insider.sendTo(target, forged);
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("insider:forged"));
+    }
+    assertThat(received).filteredOn(m -> m.endsWith(":forged")).containsExactly("insider:forged");
   }
 
   @Test
