@@ -163,6 +163,86 @@ public interface PayloadCodec<T> {
     };
   }
 
+  /**
+   * Returns the codec for a {@code short}: 2 bytes, big-endian.
+   *
+   * @return the codec
+   */
+  static PayloadCodec<Short> shorts() {
+    return new PayloadCodec<>() {
+      @Override
+      public byte[] encode(Short value) {
+        return ByteBuffer.allocate(Short.BYTES).putShort(value).array();
+      }
+
+      @Override
+      public Short decode(byte[] bytes) {
+        requireLength(bytes, Short.BYTES);
+        return ByteBuffer.wrap(bytes).getShort();
+      }
+    };
+  }
+
+  /**
+   * Returns the codec for a single {@code byte}: the byte itself. (For a {@code byte[]} use {@link #bytes()}.)
+   *
+   * @return the codec
+   */
+  static PayloadCodec<Byte> byteValues() {
+    return new PayloadCodec<>() {
+      @Override
+      public byte[] encode(Byte value) {
+        return new byte[] {value};
+      }
+
+      @Override
+      public Byte decode(byte[] bytes) {
+        requireLength(bytes, 1);
+        return bytes[0];
+      }
+    };
+  }
+
+  /**
+   * Returns the codec for a {@code float}: its IEEE 754 bits, 4 bytes, big-endian.
+   *
+   * @return the codec
+   */
+  static PayloadCodec<Float> floats() {
+    return new PayloadCodec<>() {
+      @Override
+      public byte[] encode(Float value) {
+        return ByteBuffer.allocate(Float.BYTES).putFloat(value).array();
+      }
+
+      @Override
+      public Float decode(byte[] bytes) {
+        requireLength(bytes, Float.BYTES);
+        return ByteBuffer.wrap(bytes).getFloat();
+      }
+    };
+  }
+
+  /**
+   * Returns the codec for a {@code char}: its UTF-16 code unit, 2 bytes, big-endian (any unit, surrogates included).
+   *
+   * @return the codec
+   */
+  static PayloadCodec<Character> chars() {
+    return new PayloadCodec<>() {
+      @Override
+      public byte[] encode(Character value) {
+        return ByteBuffer.allocate(Character.BYTES).putChar(value).array();
+      }
+
+      @Override
+      public Character decode(byte[] bytes) {
+        requireLength(bytes, Character.BYTES);
+        return ByteBuffer.wrap(bytes).getChar();
+      }
+    };
+  }
+
   private static void requireLength(byte[] bytes, int expected) {
     if (bytes.length != expected) {
       throw new IllegalArgumentException("payload must be " + expected + " bytes: " + bytes.length);

@@ -52,8 +52,12 @@ final class ForgingStack implements AutoCloseable {
 
   /** The dstk envelope a member sends on {@code topic} with a UTF-8 payload. */
   static byte[] frame(String topic, String text) {
-    return new Envelope(ClusterConfig.WIRE_VERSION, Envelope.KIND_SEND, 0, -1, topic,
-        text.getBytes(StandardCharsets.UTF_8)).encode();
+    return frame(ClusterConfig.WIRE_VERSION, topic, text);
+  }
+
+  /** The dstk envelope of wire version {@code version} on {@code topic} with a UTF-8 payload. */
+  static byte[] frame(int version, String topic, String text) {
+    return new Envelope(version, Envelope.KIND_SEND, 0, -1, topic, text.getBytes(StandardCharsets.UTF_8)).encode();
   }
 
   /**

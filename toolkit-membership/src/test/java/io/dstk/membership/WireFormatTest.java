@@ -83,6 +83,27 @@ class WireFormatTest {
   }
 
   @Test
+  void shortByteFloatAndCharCodecsRoundTripEveryValueTheyCanHold() {
+    qt().withFixedSeed(3).forAll(integers().between(Short.MIN_VALUE, Short.MAX_VALUE),
+            integers().between(Character.MIN_VALUE, Character.MAX_VALUE), integers().all())
+        .checkAssert((sh, ch, bits) -> {
+          short s = sh.shortValue();
+          assertThat(PayloadCodec.shorts().decode(PayloadCodec.shorts().encode(s))).isEqualTo(s);
+          byte b = (byte) s;
+          assertThat(PayloadCodec.byteValues().decode(PayloadCodec.byteValues().encode(b))).isEqualTo(b);
+          char c = (char) ch.intValue();
+          assertThat(PayloadCodec.chars().decode(PayloadCodec.chars().encode(c))).isEqualTo(c);
+          float f = Float.intBitsToFloat(bits);
+          assertThat(Float.floatToRawIntBits(PayloadCodec.floats().decode(PayloadCodec.floats().encode(f))))
+              .isEqualTo(Float.floatToRawIntBits(f));
+        });
+    assertThat(HexFormat.of().formatHex(PayloadCodec.shorts().encode((short) 0x0102))).isEqualTo("0102");
+    assertThat(HexFormat.of().formatHex(PayloadCodec.byteValues().encode((byte) -1))).isEqualTo("ff");
+    assertThat(HexFormat.of().formatHex(PayloadCodec.floats().encode(1.0f))).isEqualTo("3f800000");
+    assertThat(HexFormat.of().formatHex(PayloadCodec.chars().encode('A'))).isEqualTo("0041");
+  }
+
+  @Test
   void builtInCodecsRoundTripAndRejectWrongLengths() {
     qt().withFixedSeed(1).forAll(longs().all(), strings().allPossible().ofLengthBetween(0, 40))
         .checkAssert((l, s) -> {
@@ -95,6 +116,10 @@ class WireFormatTest {
           assertThat(PayloadCodec.utf8().decode(PayloadCodec.utf8().encode(clean))).isEqualTo(clean);
         });
     assertThat(PayloadCodec.booleans().decode(PayloadCodec.booleans().encode(true))).isTrue();
+    assertThatThrownBy(() -> PayloadCodec.shorts().decode(new byte[3])).hasMessageContaining("2 bytes");
+    assertThatThrownBy(() -> PayloadCodec.byteValues().decode(new byte[0])).hasMessageContaining("1 bytes");
+    assertThatThrownBy(() -> PayloadCodec.floats().decode(new byte[8])).hasMessageContaining("4 bytes");
+    assertThatThrownBy(() -> PayloadCodec.chars().decode(new byte[1])).hasMessageContaining("2 bytes");
     assertThatThrownBy(() -> PayloadCodec.longs().decode(new byte[3])).hasMessageContaining("8 bytes");
     assertThatThrownBy(() -> PayloadCodec.booleans().decode(new byte[] {2})).hasMessageContaining("0 or 1");
     assertThatThrownBy(() -> PayloadCodec.utf8().decode(new byte[] {(byte) 0xff}))
