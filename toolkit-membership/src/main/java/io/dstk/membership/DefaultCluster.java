@@ -10,6 +10,7 @@ import dev.failsafe.RetryPolicyBuilder;
 import io.dstk.membership.internal.Envelope;
 import io.dstk.membership.internal.MemberInfo;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,11 +70,15 @@ final class DefaultCluster implements Cluster, Receiver {
   static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
   private static final ClusterView NO_VIEW = new ClusterView(-1, List.of());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Width of a request-timeout bucket: a request fails at most this long after its timeout. */
+  static final long TIMEOUT_RESOLUTION_NANOS = 10_000_000L;
 
   private record Snapshot(ClusterView view, Map<Address, Member> byAddress, Map<String, Address> addressByName,
       boolean quorum) {}
 
-  private record Pending(Address target, String targetName, CompletableFuture<byte[]> future) {}
+  /** A request awaiting its response; {@code bucket} is the timeout bucket whose task fails it. */
+  private record Pending(Address target, String targetName, String endpoint, Duration timeout, long bucket,
+      CompletableFuture<byte[]> future) {}
 
   private record TopicBinding(Topic<?> topic, MessageHandler<?> handler) {}
 
@@ -100,6 +104,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private final ConcurrentHashMap<String, TopicBinding> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, EndpointBinding> endpoints = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+  /** Timeout buckets with a scheduled task; see {@link #TIMEOUT_RESOLUTION_NANOS}. */
+  private final Set<Long> timeoutBuckets = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, CircuitBreaker<byte[]>> breakers = new ConcurrentHashMap<>();
   private final Set<Address> leaving = ConcurrentHashMap.newKeySet();
   private final AtomicLong correlation = new AtomicLong();
@@ -147,7 +153,7 @@ final class DefaultCluster implements Cluster, Receiver {
     this.scheduler = config.scheduler().orElseGet(() -> {
       ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
           threads("dstk-membership-timer-" + id));
-      timer.setRemoveOnCancelPolicy(true); // one timeout per request, almost all cancelled
+      timer.setRemoveOnCancelPolicy(true); // Failsafe cancels the backoff of retries that are not needed
       ownedExecutors.add(timer);
       return timer;
     });
@@ -690,19 +696,10 @@ final class DefaultCluster implements Cluster, Receiver {
       raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy,
           forcedViewId));
     }
-    CompletableFuture<R> result = new CompletableFuture<>();
-    if (raw.isDone()) {
-      // failed before anything was sent (member not in view, circuit open): complete on the caller's thread
-      raw.whenComplete((bytes, error) -> finish(result, endpoint, to, start, bytes, error));
-      return result;
-    }
-    raw.whenComplete((bytes, error) -> {
-      try {
-        messaging.execute(() -> finish(result, endpoint, to, start, bytes, error));
-      } catch (RejectedExecutionException e) {
-        result.completeExceptionally(new MembershipException("cluster '" + config.clusterName() + "' is closed", e));
-      }
-    });
+    CompletableFuture<R> result = ResponseFuture.on(messaging);
+    // completes on the thread that received the response (or timed it out): a caller blocked in get() wakes without
+    // a hand-off, and ResponseFuture moves every dependent stage onto the message executor
+    raw.whenComplete((bytes, error) -> finish(result, endpoint, to, start, bytes, error));
     return result;
   }
 
@@ -754,22 +751,17 @@ final class DefaultCluster implements Cluster, Receiver {
       return CompletableFuture.failedFuture(e);
     }
     long id = correlation.incrementAndGet();
-    Pending p = new Pending(dest, to.name(), new CompletableFuture<>());
+    long now = ticker.getAsLong();
+    long bucket = Math.floorDiv(now + policy.timeout().toNanos(), TIMEOUT_RESOLUTION_NANOS) + 1;
+    Pending p = new Pending(dest, to.name(), endpoint, policy.timeout(), bucket, new CompletableFuture<>());
     pending.put(id, p);
-    ScheduledFuture<?> timer;
     try {
-      timer = scheduler.schedule(() -> {
-        if (pending.remove(id, p)) {
-          p.future().completeExceptionally(new RequestTimeoutException("no response from '" + to.name()
-              + "' to endpoint '" + endpoint + "' within " + policy.timeout()));
-        }
-      }, policy.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      scheduleTimeoutBucket(bucket, now);
     } catch (RejectedExecutionException e) {
       pending.remove(id, p);
       return CompletableFuture.failedFuture(
           new MembershipException("cluster '" + config.clusterName() + "' is closed", e));
     }
-    p.future().whenComplete((r, e) -> timer.cancel(false));
     try {
       transmit(dest, new Envelope(config.wireVersion(), Envelope.KIND_REQUEST, id,
           policy.viewChecked() ? viewId : -1, endpoint, payload), true);
@@ -779,6 +771,35 @@ final class DefaultCluster implements Cluster, Receiver {
       p.future().completeExceptionally(e);
     }
     return p.future();
+  }
+
+  /*
+   * Request timeouts are grouped in buckets of TIMEOUT_RESOLUTION_NANOS: the first request of a bucket schedules one
+   * task at the bucket's end, which fails every pending request of that bucket or an earlier one. A steady stream of
+   * requests schedules one task per bucket instead of one per request, and nothing is cancelled: scheduling and
+   * cancelling a task per request woke the scheduler's thread on every request.
+   */
+  private void scheduleTimeoutBucket(long bucket, long now) {
+    if (timeoutBuckets.add(bucket)) {
+      long delay = Math.max(0, bucket * TIMEOUT_RESOLUTION_NANOS - now);
+      try {
+        scheduler.schedule(() -> expireTimeoutBucket(bucket), delay, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        timeoutBuckets.remove(bucket);
+        throw e;
+      }
+    }
+  }
+
+  private void expireTimeoutBucket(long bucket) {
+    timeoutBuckets.remove(bucket);
+    for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+      Pending p = e.getValue();
+      if (p.bucket() <= bucket && pending.remove(e.getKey(), p)) {
+        p.future().completeExceptionally(new RequestTimeoutException("no response from '" + p.targetName()
+            + "' to endpoint '" + p.endpoint() + "' within " + p.timeout()));
+      }
+    }
   }
 
   // ---- messaging: receiving -----------------------------------------------------------------------------------
