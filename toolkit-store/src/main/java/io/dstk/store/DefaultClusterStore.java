@@ -72,6 +72,8 @@ final class DefaultClusterStore implements ClusterStore {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
+  /** Width of a deadline bucket: an operation fails at most this long after its timeout. */
+  private static final long DEADLINE_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final Cluster cluster;
   private final StoreConfig config;
@@ -81,7 +83,10 @@ final class DefaultClusterStore implements ClusterStore {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong changes = new AtomicLong();
   private final Set<Runnable> changeWaiters = ConcurrentHashMap.newKeySet();
-  private final Set<CompletableFuture<Result>> pending = ConcurrentHashMap.newKeySet();
+  /** Operations not yet answered, with their deadlines (ticker nanos). */
+  private final ConcurrentHashMap<CompletableFuture<Result>, Long> pending = new ConcurrentHashMap<>();
+  /** Deadline buckets with a scheduled task; see {@link #scheduleDeadline}. */
+  private final Set<Long> deadlineBuckets = ConcurrentHashMap.newKeySet();
   private final boolean voter;
   private final LongSupplier ticker;
   private final Endpoint<byte[], byte[]> endpoint;
@@ -347,10 +352,12 @@ final class DefaultClusterStore implements ClusterStore {
     long start = ticker.getAsLong();
     long deadline = start + config.operationTimeout().toNanos();
     CompletableFuture<Result> result = new CompletableFuture<>();
-    pending.add(result);
+    pending.put(result, deadline);
     result.whenComplete((r, e) -> pending.remove(result));
     if (closed.get()) {
       result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+    } else {
+      scheduleDeadline(deadline, start);
     }
     attempt(bytes, deadline, result, 0);
     return result.whenComplete((r, e) -> {
@@ -364,6 +371,33 @@ final class DefaultClusterStore implements ClusterStore {
         } else if (c instanceof StoreTimeoutException) {
           timeouts.increment();
         }
+      }
+    });
+  }
+
+  /*
+   * Operation deadlines are grouped in buckets of DEADLINE_RESOLUTION_NANOS: the first operation of a bucket schedules
+   * one task at the bucket's end, which fails every pending operation whose deadline has passed. A task per
+   * operation (scheduled, then cancelled on success) woke the scheduler's thread on every write.
+   */
+  private void scheduleDeadline(long deadline, long now) {
+    long bucket = Math.floorDiv(deadline, DEADLINE_RESOLUTION_NANOS) + 1;
+    if (deadlineBuckets.add(bucket)) {
+      try {
+        scheduler.schedule(() -> expireDeadlines(bucket), Math.max(0, bucket * DEADLINE_RESOLUTION_NANOS - now),
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        deadlineBuckets.remove(bucket); // closed: close() fails the pending operations
+      }
+    }
+  }
+
+  private void expireDeadlines(long bucket) {
+    deadlineBuckets.remove(bucket);
+    long end = bucket * DEADLINE_RESOLUTION_NANOS;
+    pending.forEach((f, deadline) -> {
+      if (deadline <= end) {
+        f.completeExceptionally(timeout(null));
       }
     });
   }
@@ -386,7 +420,7 @@ final class DefaultClusterStore implements ClusterStore {
     if (voter) {
       RAFT r = raft;
       if (r.isLeader()) {
-        propose(bytes).orTimeout(remaining, TimeUnit.NANOSECONDS).whenComplete((b, e) -> {
+        propose(bytes).whenComplete((b, e) -> { // the operation's deadline is enforced by scheduleDeadline
           if (e == null) {
             complete(result, Codec.decodeResult(b));
           } else {
@@ -859,7 +893,7 @@ final class DefaultClusterStore implements ClusterStore {
     for (CompletableFuture<byte[]> f : inFlight) {
       f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
     }
-    for (CompletableFuture<Result> f : pending) {
+    for (CompletableFuture<Result> f : pending.keySet()) {
       f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
     }
     scheduler.shutdownNow();
