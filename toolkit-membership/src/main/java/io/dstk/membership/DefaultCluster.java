@@ -7,6 +7,7 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
+import io.dstk.membership.internal.DeadlineBuckets;
 import io.dstk.membership.internal.Envelope;
 import io.dstk.membership.internal.MemberInfo;
 import java.nio.charset.StandardCharsets;
@@ -70,14 +71,14 @@ final class DefaultCluster implements Cluster, Receiver {
   static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
   private static final ClusterView NO_VIEW = new ClusterView(-1, List.of());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  /** Width of a request-timeout bucket: a request fails at most this long after its timeout. */
-  static final long TIMEOUT_RESOLUTION_NANOS = 10_000_000L;
+  /** A request fails at most this long after its timeout. */
+  private static final long TIMEOUT_RESOLUTION_NANOS = 10_000_000L;
 
   private record Snapshot(ClusterView view, Map<Address, Member> byAddress, Map<String, Address> addressByName,
       boolean quorum) {}
 
-  /** A request awaiting its response; {@code bucket} is the timeout bucket whose task fails it. */
-  private record Pending(Address target, String targetName, String endpoint, Duration timeout, long bucket,
+  /** A request awaiting its response until {@code deadline} (ticker nanos). */
+  private record Pending(Address target, String targetName, String endpoint, Duration timeout, long deadline,
       CompletableFuture<byte[]> future) {}
 
   private record TopicBinding(Topic<?> topic, MessageHandler<?> handler) {}
@@ -97,6 +98,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private final Executor events;
   private final Executor messaging;
   private final ScheduledExecutorService scheduler;
+  /** Request timeouts: one scheduled task per 10 ms of deadlines, not one per request. */
+  private final DeadlineBuckets timeouts;
   private final List<ExecutorService> ownedExecutors = new ArrayList<>();
   private final LongSupplier ticker;
   private final JoinObserver joinObserver = new JoinObserver();
@@ -104,8 +107,6 @@ final class DefaultCluster implements Cluster, Receiver {
   private final ConcurrentHashMap<String, TopicBinding> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, EndpointBinding> endpoints = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
-  /** Timeout buckets with a scheduled task; see {@link #TIMEOUT_RESOLUTION_NANOS}. */
-  private final Set<Long> timeoutBuckets = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, CircuitBreaker<byte[]>> breakers = new ConcurrentHashMap<>();
   private final Set<Address> leaving = ConcurrentHashMap.newKeySet();
   private final AtomicLong correlation = new AtomicLong();
@@ -157,6 +158,7 @@ final class DefaultCluster implements Cluster, Receiver {
       ownedExecutors.add(timer);
       return timer;
     });
+    this.timeouts = new DeadlineBuckets(scheduler, TIMEOUT_RESOLUTION_NANOS, this::expireRequests);
   }
 
   private static ThreadFactory threads(String prefix) {
@@ -752,11 +754,11 @@ final class DefaultCluster implements Cluster, Receiver {
     }
     long id = correlation.incrementAndGet();
     long now = ticker.getAsLong();
-    long bucket = Math.floorDiv(now + policy.timeout().toNanos(), TIMEOUT_RESOLUTION_NANOS) + 1;
-    Pending p = new Pending(dest, to.name(), endpoint, policy.timeout(), bucket, new CompletableFuture<>());
+    long deadline = now + policy.timeout().toNanos();
+    Pending p = new Pending(dest, to.name(), endpoint, policy.timeout(), deadline, new CompletableFuture<>());
     pending.put(id, p);
     try {
-      scheduleTimeoutBucket(bucket, now);
+      timeouts.ensure(deadline, now);
     } catch (RejectedExecutionException e) {
       pending.remove(id, p);
       return CompletableFuture.failedFuture(
@@ -773,29 +775,10 @@ final class DefaultCluster implements Cluster, Receiver {
     return p.future();
   }
 
-  /*
-   * Request timeouts are grouped in buckets of TIMEOUT_RESOLUTION_NANOS: the first request of a bucket schedules one
-   * task at the bucket's end, which fails every pending request of that bucket or an earlier one. A steady stream of
-   * requests schedules one task per bucket instead of one per request, and nothing is cancelled: scheduling and
-   * cancelling a task per request woke the scheduler's thread on every request.
-   */
-  private void scheduleTimeoutBucket(long bucket, long now) {
-    if (timeoutBuckets.add(bucket)) {
-      long delay = Math.max(0, bucket * TIMEOUT_RESOLUTION_NANOS - now);
-      try {
-        scheduler.schedule(() -> expireTimeoutBucket(bucket), delay, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        timeoutBuckets.remove(bucket);
-        throw e;
-      }
-    }
-  }
-
-  private void expireTimeoutBucket(long bucket) {
-    timeoutBuckets.remove(bucket);
+  private void expireRequests(long end) {
     for (Map.Entry<Long, Pending> e : pending.entrySet()) {
       Pending p = e.getValue();
-      if (p.bucket() <= bucket && pending.remove(e.getKey(), p)) {
+      if (p.deadline() <= end && pending.remove(e.getKey(), p)) {
         p.future().completeExceptionally(new RequestTimeoutException("no response from '" + p.targetName()
             + "' to endpoint '" + p.endpoint() + "' within " + p.timeout()));
       }

@@ -5,6 +5,7 @@ import io.dstk.membership.Endpoint;
 import io.dstk.membership.Member;
 import io.dstk.membership.PayloadCodec;
 import io.dstk.membership.Registration;
+import io.dstk.membership.internal.DeadlineBuckets;
 import io.dstk.membership.RequestPolicy;
 import io.dstk.store.internal.Codec;
 import io.dstk.store.internal.Codec.Command;
@@ -72,7 +73,7 @@ final class DefaultClusterStore implements ClusterStore {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
-  /** Width of a deadline bucket: an operation fails at most this long after its timeout. */
+  /** An operation fails at most this long after its timeout. */
   private static final long DEADLINE_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final Cluster cluster;
@@ -85,8 +86,8 @@ final class DefaultClusterStore implements ClusterStore {
   private final Set<Runnable> changeWaiters = ConcurrentHashMap.newKeySet();
   /** Operations not yet answered, with their deadlines (ticker nanos). */
   private final ConcurrentHashMap<CompletableFuture<Result>, Long> pending = new ConcurrentHashMap<>();
-  /** Deadline buckets with a scheduled task; see {@link #scheduleDeadline}. */
-  private final Set<Long> deadlineBuckets = ConcurrentHashMap.newKeySet();
+  /** Operation deadlines: one scheduled task per 10 ms of deadlines, not one per operation. */
+  private final DeadlineBuckets deadlines;
   private final boolean voter;
   private final LongSupplier ticker;
   private final Endpoint<byte[], byte[]> endpoint;
@@ -126,6 +127,7 @@ final class DefaultClusterStore implements ClusterStore {
       t.setDaemon(true);
       return t;
     });
+    this.deadlines = new DeadlineBuckets(scheduler, DEADLINE_RESOLUTION_NANOS, this::expireDeadlines);
     this.sm = new StoreStateMachine(config.maxKeys(), config.dedupMaxEntries(), config.dedupMaxAge().toNanos());
   }
 
@@ -357,7 +359,11 @@ final class DefaultClusterStore implements ClusterStore {
     if (closed.get()) {
       result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
     } else {
-      scheduleDeadline(deadline, start);
+      try {
+        deadlines.ensure(deadline, start);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+      }
     }
     attempt(bytes, deadline, result, 0);
     return result.whenComplete((r, e) -> {
@@ -375,26 +381,7 @@ final class DefaultClusterStore implements ClusterStore {
     });
   }
 
-  /*
-   * Operation deadlines are grouped in buckets of DEADLINE_RESOLUTION_NANOS: the first operation of a bucket schedules
-   * one task at the bucket's end, which fails every pending operation whose deadline has passed. A task per
-   * operation (scheduled, then cancelled on success) woke the scheduler's thread on every write.
-   */
-  private void scheduleDeadline(long deadline, long now) {
-    long bucket = Math.floorDiv(deadline, DEADLINE_RESOLUTION_NANOS) + 1;
-    if (deadlineBuckets.add(bucket)) {
-      try {
-        scheduler.schedule(() -> expireDeadlines(bucket), Math.max(0, bucket * DEADLINE_RESOLUTION_NANOS - now),
-            TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        deadlineBuckets.remove(bucket); // closed: close() fails the pending operations
-      }
-    }
-  }
-
-  private void expireDeadlines(long bucket) {
-    deadlineBuckets.remove(bucket);
-    long end = bucket * DEADLINE_RESOLUTION_NANOS;
+  private void expireDeadlines(long end) {
     pending.forEach((f, deadline) -> {
       if (deadline <= end) {
         f.completeExceptionally(timeout(null));
@@ -420,7 +407,7 @@ final class DefaultClusterStore implements ClusterStore {
     if (voter) {
       RAFT r = raft;
       if (r.isLeader()) {
-        propose(bytes).whenComplete((b, e) -> { // the operation's deadline is enforced by scheduleDeadline
+        propose(bytes).whenComplete((b, e) -> { // the operation's deadline is enforced by `deadlines`
           if (e == null) {
             complete(result, Codec.decodeResult(b));
           } else {
