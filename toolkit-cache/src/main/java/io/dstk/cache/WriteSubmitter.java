@@ -4,12 +4,12 @@ import io.dstk.cache.Wire.In;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterView;
 import io.dstk.membership.Member;
+import io.dstk.membership.internal.DeadlineBuckets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class WriteSubmitter<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(WriteSubmitter.class);
 
-  private record PendingResult(String target, CompletableFuture<WriteResult> future) {}
+  private record PendingResult(String target, long deadline, CompletableFuture<WriteResult> future) {}
 
   private final CacheContext<K, V> ctx;
   private final Cluster cluster;
@@ -32,12 +32,15 @@ final class WriteSubmitter<K, V> {
   private final ScheduledExecutorService timer;
   private final AtomicLong reqCounter = new AtomicLong();
   private final ConcurrentHashMap<Long, PendingResult> pendingResults = new ConcurrentHashMap<>();
+  /** Deadlines of results awaited from a coordinator: one timer task per 10 ms of deadlines, not one per write. */
+  private final DeadlineBuckets resultDeadlines;
 
   WriteSubmitter(CacheContext<K, V> ctx, WriteOrderer<K, V> orderer, ScheduledExecutorService timer) {
     this.ctx = ctx;
     this.cluster = ctx.cluster;
     this.orderer = orderer;
     this.timer = timer;
+    this.resultDeadlines = new DeadlineBuckets(timer, TimeUnit.MILLISECONDS.toNanos(10), this::expireResults);
   }
 
   /** Sends a write to the orderer, retrying on a lost or busy orderer until the write timeout. */
@@ -109,7 +112,8 @@ final class WriteSubmitter<K, V> {
   private CompletableFuture<WriteResult> sendToCoordinator(WriteOp<K> op, Member coordinator, long deadline) {
     CompletableFuture<WriteResult> r = new CompletableFuture<>();
     long req = reqCounter.incrementAndGet();
-    PendingResult pending = new PendingResult(coordinator.name(), r);
+    long now = ctx.now();
+    PendingResult pending = new PendingResult(coordinator.name(), Math.max(deadline, now + 1), r);
     pendingResults.put(req, pending);
     r.whenComplete((x, e) -> pendingResults.remove(req, pending));
     cluster.request(coordinator, ctx.rpc, op.encodeOrder(req), ctx.replicationPolicy).whenComplete((ack, err) -> {
@@ -123,16 +127,20 @@ final class WriteSubmitter<K, V> {
         r.complete(WriteResult.of(WriteResult.RETRY, String.valueOf(t)));
       }
     });
-    long wait = Math.max(1, deadline - ctx.now());
     try {
-      ScheduledFuture<?> expiry = timer.schedule(
-          () -> r.complete(WriteResult.of(WriteResult.RETRY, "no result from the coordinator in time")), wait,
-          TimeUnit.NANOSECONDS);
-      r.whenComplete((x, e) -> expiry.cancel(false));
+      resultDeadlines.ensure(pending.deadline(), now);
     } catch (RejectedExecutionException e) {
       r.complete(WriteResult.of(WriteResult.RETRY, "closed"));
     }
     return r;
+  }
+
+  private void expireResults(long end) {
+    for (PendingResult p : pendingResults.values()) {
+      if (p.deadline() <= end) {
+        p.future().complete(WriteResult.of(WriteResult.RETRY, "no result from the coordinator in time"));
+      }
+    }
   }
 
   /** A RESULT from a coordinator. */

@@ -182,7 +182,10 @@ public interface Cluster extends AutoCloseable {
   <Q, R> CompletableFuture<R> request(Member to, Endpoint<Q, R> endpoint, Q request);
 
   /**
-   * Sends a request and returns its response. The future completes on a thread of this cluster, exceptionally with:
+   * Sends a request and returns its response. A caller blocked in {@code get} or {@code join} is woken by the thread
+   * that received the response; dependent stages added before completion ({@code thenApply}, {@code whenComplete},
+   * ...) run on the cluster's message executor, never on JGroups' threads. The response codec runs on the receiving
+   * thread. A request fails at most 10 ms after its timeout. The future completes exceptionally with:
    * {@link MemberUnavailableException} at once if {@code to} is not in the view, or as soon as it leaves it;
    * {@link StaleViewException} if the policy is view-checked and the receiver is on another view;
    * {@link RemoteHandlerException} if the receiver's handler failed or is missing; {@link RequestTimeoutException}

@@ -439,9 +439,9 @@ public final class ClusterConfig {
   }
 
   /**
-   * Returns the executor that runs message and request handlers and completes request futures. Default: a pool of
-   * at most {@link #maxThreads()} daemon threads with a queue of 10,000 tasks (messages beyond are dropped and
-   * counted), owned and shut down by the cluster.
+   * Returns the executor that runs message and request handlers and the dependent stages of request futures.
+   * Default: a pool of at most {@link #maxThreads()} daemon threads with a queue of 10,000 tasks (messages beyond are
+   * dropped and counted), owned and shut down by the cluster.
    *
    * @return the executor, or empty for the default
    */
@@ -470,7 +470,8 @@ public final class ClusterConfig {
   }
 
   /**
-   * Returns the monotonic nanosecond ticker that measures request latency (default: {@link System#nanoTime()}).
+   * Returns the monotonic nanosecond ticker that measures request latency and places request timeouts on the
+   * scheduler (default: {@link System#nanoTime()}).
    *
    * @return the ticker
    */
@@ -862,12 +863,12 @@ public final class ClusterConfig {
     }
 
     /**
-     * Sets the executor that runs message and request handlers and completes request futures. The cluster does not
-     * shut it down. A rejected task drops the message (counted in {@link ClusterStats}).
+     * Sets the executor that runs message and request handlers and the dependent stages of request futures. The
+     * cluster does not shut it down. A rejected message task drops the message (counted in {@link ClusterStats}).
      *
-     * <p>{@code Runnable::run} removes both thread hand-offs of a request (handler on the receiver, completion on the
-     * caller): handlers then run, and request futures complete, on JGroups' receiving threads. Only for handlers and
-     * dependent stages that never block: a blocked JGroups thread delays every message behind it.
+     * <p>{@code Runnable::run} removes the thread hand-off of a request on its receiver: handlers then run, and the
+     * dependent stages of request futures too, on JGroups' receiving threads. Only for handlers and dependent stages
+     * that never block: a blocked JGroups thread delays every message behind it.
      *
      * @param executor the executor
      * @return this builder
@@ -902,7 +903,8 @@ public final class ClusterConfig {
     }
 
     /**
-     * Sets the monotonic nanosecond ticker that measures request latency.
+     * Sets the monotonic nanosecond ticker that measures request latency and places request timeouts on the
+     * scheduler.
      *
      * @param ticker returns nanoseconds from an arbitrary origin, never decreasing
      * @return this builder

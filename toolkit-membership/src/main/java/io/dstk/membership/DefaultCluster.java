@@ -7,9 +7,11 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
+import io.dstk.membership.internal.DeadlineBuckets;
 import io.dstk.membership.internal.Envelope;
 import io.dstk.membership.internal.MemberInfo;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +30,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,11 +71,15 @@ final class DefaultCluster implements Cluster, Receiver {
   static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
   private static final ClusterView NO_VIEW = new ClusterView(-1, List.of());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** A request fails at most this long after its timeout. */
+  private static final long TIMEOUT_RESOLUTION_NANOS = 10_000_000L;
 
   private record Snapshot(ClusterView view, Map<Address, Member> byAddress, Map<String, Address> addressByName,
       boolean quorum) {}
 
-  private record Pending(Address target, String targetName, CompletableFuture<byte[]> future) {}
+  /** A request awaiting its response until {@code deadline} (ticker nanos). */
+  private record Pending(Address target, String targetName, String endpoint, Duration timeout, long deadline,
+      CompletableFuture<byte[]> future) {}
 
   private record TopicBinding(Topic<?> topic, MessageHandler<?> handler) {}
 
@@ -93,6 +98,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private final Executor events;
   private final Executor messaging;
   private final ScheduledExecutorService scheduler;
+  /** Request timeouts: one scheduled task per 10 ms of deadlines, not one per request. */
+  private final DeadlineBuckets timeouts;
   private final List<ExecutorService> ownedExecutors = new ArrayList<>();
   private final LongSupplier ticker;
   private final JoinObserver joinObserver = new JoinObserver();
@@ -147,10 +154,11 @@ final class DefaultCluster implements Cluster, Receiver {
     this.scheduler = config.scheduler().orElseGet(() -> {
       ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
           threads("dstk-membership-timer-" + id));
-      timer.setRemoveOnCancelPolicy(true); // one timeout per request, almost all cancelled
+      timer.setRemoveOnCancelPolicy(true); // Failsafe cancels the backoff of retries that are not needed
       ownedExecutors.add(timer);
       return timer;
     });
+    this.timeouts = new DeadlineBuckets(scheduler, TIMEOUT_RESOLUTION_NANOS, this::expireRequests);
   }
 
   private static ThreadFactory threads(String prefix) {
@@ -690,19 +698,10 @@ final class DefaultCluster implements Cluster, Receiver {
       raw = Failsafe.with(policies).with(scheduler).getStageAsync(() -> attempt(to, endpoint.name(), payload, policy,
           forcedViewId));
     }
-    CompletableFuture<R> result = new CompletableFuture<>();
-    if (raw.isDone()) {
-      // failed before anything was sent (member not in view, circuit open): complete on the caller's thread
-      raw.whenComplete((bytes, error) -> finish(result, endpoint, to, start, bytes, error));
-      return result;
-    }
-    raw.whenComplete((bytes, error) -> {
-      try {
-        messaging.execute(() -> finish(result, endpoint, to, start, bytes, error));
-      } catch (RejectedExecutionException e) {
-        result.completeExceptionally(new MembershipException("cluster '" + config.clusterName() + "' is closed", e));
-      }
-    });
+    CompletableFuture<R> result = ResponseFuture.on(messaging);
+    // completes on the thread that received the response (or timed it out): a caller blocked in get() wakes without
+    // a hand-off, and ResponseFuture moves every dependent stage onto the message executor
+    raw.whenComplete((bytes, error) -> finish(result, endpoint, to, start, bytes, error));
     return result;
   }
 
@@ -754,22 +753,17 @@ final class DefaultCluster implements Cluster, Receiver {
       return CompletableFuture.failedFuture(e);
     }
     long id = correlation.incrementAndGet();
-    Pending p = new Pending(dest, to.name(), new CompletableFuture<>());
+    long now = ticker.getAsLong();
+    long deadline = now + policy.timeout().toNanos();
+    Pending p = new Pending(dest, to.name(), endpoint, policy.timeout(), deadline, new CompletableFuture<>());
     pending.put(id, p);
-    ScheduledFuture<?> timer;
     try {
-      timer = scheduler.schedule(() -> {
-        if (pending.remove(id, p)) {
-          p.future().completeExceptionally(new RequestTimeoutException("no response from '" + to.name()
-              + "' to endpoint '" + endpoint + "' within " + policy.timeout()));
-        }
-      }, policy.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      timeouts.ensure(deadline, now);
     } catch (RejectedExecutionException e) {
       pending.remove(id, p);
       return CompletableFuture.failedFuture(
           new MembershipException("cluster '" + config.clusterName() + "' is closed", e));
     }
-    p.future().whenComplete((r, e) -> timer.cancel(false));
     try {
       transmit(dest, new Envelope(config.wireVersion(), Envelope.KIND_REQUEST, id,
           policy.viewChecked() ? viewId : -1, endpoint, payload), true);
@@ -779,6 +773,16 @@ final class DefaultCluster implements Cluster, Receiver {
       p.future().completeExceptionally(e);
     }
     return p.future();
+  }
+
+  private void expireRequests(long end) {
+    for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+      Pending p = e.getValue();
+      if (p.deadline() <= end && pending.remove(e.getKey(), p)) {
+        p.future().completeExceptionally(new RequestTimeoutException("no response from '" + p.targetName()
+            + "' to endpoint '" + p.endpoint() + "' within " + p.timeout()));
+      }
+    }
   }
 
   // ---- messaging: receiving -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.dstk.membership.Endpoint;
 import io.dstk.membership.Member;
 import io.dstk.membership.PayloadCodec;
 import io.dstk.membership.Registration;
+import io.dstk.membership.internal.DeadlineBuckets;
 import io.dstk.membership.RequestPolicy;
 import io.dstk.store.internal.Codec;
 import io.dstk.store.internal.Codec.Command;
@@ -72,6 +73,8 @@ final class DefaultClusterStore implements ClusterStore {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
+  /** An operation fails at most this long after its timeout. */
+  private static final long DEADLINE_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final Cluster cluster;
   private final StoreConfig config;
@@ -81,7 +84,10 @@ final class DefaultClusterStore implements ClusterStore {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong changes = new AtomicLong();
   private final Set<Runnable> changeWaiters = ConcurrentHashMap.newKeySet();
-  private final Set<CompletableFuture<Result>> pending = ConcurrentHashMap.newKeySet();
+  /** Operations not yet answered, with their deadlines (ticker nanos). */
+  private final ConcurrentHashMap<CompletableFuture<Result>, Long> pending = new ConcurrentHashMap<>();
+  /** Operation deadlines: one scheduled task per 10 ms of deadlines, not one per operation. */
+  private final DeadlineBuckets deadlines;
   private final boolean voter;
   private final LongSupplier ticker;
   private final Endpoint<byte[], byte[]> endpoint;
@@ -121,6 +127,7 @@ final class DefaultClusterStore implements ClusterStore {
       t.setDaemon(true);
       return t;
     });
+    this.deadlines = new DeadlineBuckets(scheduler, DEADLINE_RESOLUTION_NANOS, this::expireDeadlines);
     this.sm = new StoreStateMachine(config.maxKeys(), config.dedupMaxEntries(), config.dedupMaxAge().toNanos());
   }
 
@@ -347,10 +354,16 @@ final class DefaultClusterStore implements ClusterStore {
     long start = ticker.getAsLong();
     long deadline = start + config.operationTimeout().toNanos();
     CompletableFuture<Result> result = new CompletableFuture<>();
-    pending.add(result);
+    pending.put(result, deadline);
     result.whenComplete((r, e) -> pending.remove(result));
     if (closed.get()) {
       result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+    } else {
+      try {
+        deadlines.ensure(deadline, start);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed"));
+      }
     }
     attempt(bytes, deadline, result, 0);
     return result.whenComplete((r, e) -> {
@@ -364,6 +377,14 @@ final class DefaultClusterStore implements ClusterStore {
         } else if (c instanceof StoreTimeoutException) {
           timeouts.increment();
         }
+      }
+    });
+  }
+
+  private void expireDeadlines(long end) {
+    pending.forEach((f, deadline) -> {
+      if (deadline <= end) {
+        f.completeExceptionally(timeout(null));
       }
     });
   }
@@ -386,7 +407,7 @@ final class DefaultClusterStore implements ClusterStore {
     if (voter) {
       RAFT r = raft;
       if (r.isLeader()) {
-        propose(bytes).orTimeout(remaining, TimeUnit.NANOSECONDS).whenComplete((b, e) -> {
+        propose(bytes).whenComplete((b, e) -> { // the operation's deadline is enforced by `deadlines`
           if (e == null) {
             complete(result, Codec.decodeResult(b));
           } else {
@@ -859,7 +880,7 @@ final class DefaultClusterStore implements ClusterStore {
     for (CompletableFuture<byte[]> f : inFlight) {
       f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
     }
-    for (CompletableFuture<Result> f : pending) {
+    for (CompletableFuture<Result> f : pending.keySet()) {
       f.completeExceptionally(new StoreException("store '" + config.storeName() + "' was closed"));
     }
     scheduler.shutdownNow();

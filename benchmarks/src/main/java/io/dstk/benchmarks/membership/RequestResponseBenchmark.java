@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Request/response round trip between two members in one JVM over TCP on loopback: dstk's
- * {@code Cluster.request} (envelope, codecs, Failsafe circuit breaker, hand-off to our pool) next to a plain JGroups
- * {@code RpcDispatcher} call on an equivalent stack, with a 64-byte payload echoed back. Sample mode gives p50/p99.
- * {@code dstk-direct} configures {@code messageExecutor(Runnable::run)}: the handler runs and the response future
- * completes on JGroups' receiving thread, without the two hand-offs to dstk's pool of the default {@code dstk}.
+ * {@code Cluster.request} (envelope, codecs, circuit breaker, timeout bucket, the handler on dstk's pool) next to a
+ * plain JGroups {@code RpcDispatcher} call on an equivalent stack, with a 64-byte payload echoed back. Sample mode
+ * gives p50/p99. {@code dstk-direct} configures {@code messageExecutor(Runnable::run)}: the handler runs on JGroups'
+ * receiving thread, without the hand-off to dstk's pool of the default {@code dstk}, as {@code RpcDispatcher} does.
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests} then {@code java -Xms1g -Xmx1g
  * -XX:+AlwaysPreTouch -Djava.net.preferIPv4Stack=true -jar benchmarks/target/benchmarks.jar RequestResponseBenchmark
