@@ -128,7 +128,7 @@ class ReplicatedCacheTest {
     assertThatThrownBy(() -> n(1).put(null, "x")).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
     assertThatThrownBy(() -> n(1).put("k", null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("value");
-    String big = "x".repeat(512 * 1024 + 1);
+    String big = "x".repeat(256 * 1024 + 1);
     assertThatThrownBy(() -> n(2).put("big", big)).isInstanceOf(ValueTooLargeException.class)
         .hasMessageContaining("maxValueBytes");
     assertThat(n(1).get("big")).isNull();
