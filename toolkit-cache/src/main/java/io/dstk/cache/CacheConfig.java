@@ -171,8 +171,9 @@ public final class CacheConfig<K, V> {
   }
 
   /**
-   * Returns how long a member that neither acknowledges a replicated write nor leaves the view may delay it; after
-   * that the write fails with {@link IndeterminateWriteException} unless the view excludes the member.
+   * Returns how long a member that neither acknowledges a replicated write nor leaves the view may delay it before
+   * the write waits for the view to exclude the member: the write then completes once the view excludes it, or
+   * fails with {@link IndeterminateWriteException} when {@link #writeTimeout()} has passed since replication began.
    *
    * @return the replication timeout
    */
@@ -450,7 +451,8 @@ public final class CacheConfig<K, V> {
     }
 
     /**
-     * Sets how long an unresponsive member still in the view may delay a SYNC write.
+     * Sets how long an unresponsive member still in the view may delay a SYNC write before the write waits for the
+     * view to exclude it (see {@link CacheConfig#replicationTimeout()}).
      *
      * @param timeout positive
      * @return this builder

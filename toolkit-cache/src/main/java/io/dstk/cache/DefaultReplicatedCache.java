@@ -110,7 +110,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     this.events = new EventDispatcher<>(ctx);
     this.store = new LocalStore<>(ctx, events);
     OrdererFence fence = new OrdererFence();
-    this.replicator = new SyncReplicator<>(ctx, store, fence);
+    this.replicator = new SyncReplicator<>(ctx, store, fence, timer);
     this.orderer = new WriteOrderer<>(ctx, store, replicator);
     this.submitter = new WriteSubmitter<>(ctx, orderer, timer);
     this.transfer = new StateTransfer<>(ctx, store, fence, readiness);
@@ -155,6 +155,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     quorumHistory.onEvent(event);
     ClusterView view = event.newView();
     submitter.onView(view);
+    replicator.onView(view);
     List<List<Member>> subgroups = event instanceof MembershipEvent.PartitionHealed h ? h.subgroups() : null;
     if (subgroups == null && view.id() == lastHandledViewId) {
       return;
@@ -422,11 +423,16 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public void clear() {
+    join(clearAsync());
+  }
+
+  @Override
+  public CompletableFuture<Void> clearAsync() {
     List<CompletableFuture<Boolean>> all = new ArrayList<>();
     for (K k : store.liveKeys()) {
       all.add(removeAsync(k));
     }
-    join(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
   private static <T> T join(CompletableFuture<T> f) {

@@ -159,6 +159,24 @@ class ReplicatedCacheTest {
   }
 
   @Test
+  void clearAsyncAndClearRemoveEveryKeyOnEveryMemberWhenTheyComplete() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      n(1 + i % 3).put("clear" + i, "v" + i);
+    }
+    n(2).clearAsync().get(20, TimeUnit.SECONDS);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(n(i).snapshot()).as("node-%d after clearAsync", i).isEmpty();
+      assertThat(n(i).get("clear7")).isNull();
+    }
+    n(3).put("again", "1");
+    n(1).clear();
+    for (int i = 1; i <= 3; i++) {
+      assertThat(n(i).snapshot()).as("node-%d after clear", i).isEmpty();
+    }
+    assertThat(n(3).clearAsync().get(10, TimeUnit.SECONDS)).as("clearing an empty cache").isNull();
+  }
+
+  @Test
   void sameCacheNameTwiceOnOneClusterIsRefused() {
     assertThatThrownBy(() -> ReplicatedCache.create(kit.cluster.member("node-1"),
         CacheConfig.builder("test", PayloadCodec.utf8(), PayloadCodec.utf8()).build()))
