@@ -32,18 +32,23 @@ public final class CacheQuickstart {
         .expireAfterWrite(Duration.ofMinutes(30))
         .build();
 
+    String clusterName = "cache-quickstart-" + ProcessHandle.current().pid(); // two runs at once do not meet
     List<Cluster> clusters = new ArrayList<>();
     List<ReplicatedCache<String, String>> caches = new ArrayList<>();
     try {
       for (String name : List.of("alpha", "beta", "gamma")) {
-        Cluster cluster = Cluster.join(ClusterConfig.localhost("quickstart-cache").nodeName(name)
+        Cluster cluster = Cluster.join(ClusterConfig.localhost(clusterName).nodeName(name)
             .expectedMembers(3).build());
         clusters.add(cluster);
         caches.add(ReplicatedCache.create(cluster, config));
       }
       for (ReplicatedCache<String, String> cache : caches) {
-        cache.awaitReady(Duration.ofSeconds(30)); // once a majority of the expected members is in and holds the state
+        // ready once a majority of the expected members is in and this member holds the cluster's state
+        if (!cache.awaitReady(Duration.ofSeconds(30))) {
+          throw new IllegalStateException(cache + " did not receive the cluster's state within 30 s");
+        }
       }
+      System.out.println("all 3 members ready");
       ReplicatedCache<String, String> alpha = caches.get(0);
       ReplicatedCache<String, String> beta = caches.get(1);
       ReplicatedCache<String, String> gamma = caches.get(2);

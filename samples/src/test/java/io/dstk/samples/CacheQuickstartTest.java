@@ -22,6 +22,7 @@ class CacheQuickstartTest {
     String out = captured.toString(StandardCharsets.UTF_8);
     original.print(out);
     assertThat(out)
+        .contains("all 3 members ready")
         .contains("beta reads user:42 = Ada")
         .contains("gamma reads user:42 = Ada")
         .contains("gamma saw a remote write: user:42 = Ada")

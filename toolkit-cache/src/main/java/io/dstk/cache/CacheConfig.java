@@ -20,13 +20,27 @@ import java.util.regex.Pattern;
  *
  * <p>Defaults: 10 000 entries, {@link FullPolicy#EVICT}, no expiry, {@link WriteMode#SYNC},
  * {@link PartitionMode#CONSISTENCY} with reads allowed without quorum, {@link MergePolicy#highestVersion()}, values up
- * to 512 KiB, replication timeout 5 s, write timeout 15 s, tombstones kept 5 min, operation ids kept 2 min, state
- * transfer chunks of 512 entries or 512 KiB, 10 000 writes in flight per orderer, {@code System::nanoTime} as ticker.
+ * to 256 KiB, messages up to 1 MiB (the cluster's default {@code maxMessageBytes}), replication timeout 5 s,
+ * write timeout 15 s, tombstones kept 5 min, operation ids kept 2 min, state transfer chunks of 512 entries or
+ * 512 KiB, 10 000 writes in flight per orderer, {@code System::nanoTime} as ticker.
+ *
+ * <p><b>Message size.</b> Every message the cache sends must fit the cluster's
+ * {@link io.dstk.membership.ClusterConfig#maxMessageBytes()}, or the receiver drops it. The largest is a
+ * {@code replace} sent to the coordinator: the key (at most 16 KiB), the expected and the new value and
+ * {@value #MESSAGE_OVERHEAD_BYTES} bytes of framing. {@link Builder#build()} rejects a {@code maxValueBytes} whose
+ * largest message exceeds {@link #maxMessageBytes()}, which must therefore be set to the cluster's value when that is
+ * not the default; state-transfer chunks are cut to fit it too.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
 public final class CacheConfig<K, V> {
+  /**
+   * Bytes of framing around the key and values in the largest cache message (a {@code replace} request: format
+   * version, type, request id, operation id, condition and four length fields, with room to spare).
+   */
+  public static final int MESSAGE_OVERHEAD_BYTES = 64;
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   private final Builder<K, V> b;
@@ -133,8 +147,33 @@ public final class CacheConfig<K, V> {
   }
 
   /**
-   * Returns how long a member that neither acknowledges a replicated write nor leaves the view may delay it; after
-   * that the write fails with {@link IndeterminateWriteException} unless the view excludes the member.
+   * Returns the largest message the cache may send, which must not exceed the cluster's
+   * {@link io.dstk.membership.ClusterConfig#maxMessageBytes()}.
+   *
+   * @return the message cap in bytes
+   */
+  public int maxMessageBytes() {
+    return b.maxMessageBytes;
+  }
+
+  /**
+   * Returns the size of the largest message a cache with this configuration can send: a {@code replace} carrying a
+   * key of the largest size and two values of {@link #maxValueBytes()}.
+   *
+   * @return bytes; never above {@link #maxMessageBytes()}
+   */
+  public long largestMessageBytes() {
+    return largestMessage(b.maxValueBytes);
+  }
+
+  private static long largestMessage(int valueBytes) {
+    return MESSAGE_OVERHEAD_BYTES + (long) Wire.MAX_KEY_BYTES + 2L * valueBytes;
+  }
+
+  /**
+   * Returns how long a member that neither acknowledges a replicated write nor leaves the view may delay it before
+   * the write waits for the view to exclude the member: the write then completes once the view excludes it, or
+   * fails with {@link IndeterminateWriteException} when {@link #writeTimeout()} has passed since replication began.
    *
    * @return the replication timeout
    */
@@ -162,7 +201,7 @@ public final class CacheConfig<K, V> {
     return b.chunkEntries;
   }
 
-  /** @return the most bytes in one state-transfer chunk (one entry may exceed it) */
+  /** @return the most bytes in one state-transfer chunk; chunks are also cut to fit {@link #maxMessageBytes()} */
   public int stateTransferChunkBytes() {
     return b.chunkBytes;
   }
@@ -206,7 +245,8 @@ public final class CacheConfig<K, V> {
     private MergePolicy<K, V> mergePolicy = MergePolicy.highestVersion();
     private CacheLoader<K, V> loader;
     private CacheWriter<K, V> writer;
-    private int maxValueBytes = 512 * 1024;
+    private int maxValueBytes = 256 * 1024;
+    private int maxMessageBytes = 1 << 20;
     private Duration replicationTimeout = Duration.ofSeconds(5);
     private Duration writeTimeout = Duration.ofSeconds(15);
     private Duration tombstoneRetention = Duration.ofMinutes(5);
@@ -236,6 +276,7 @@ public final class CacheConfig<K, V> {
       c.loader = loader;
       c.writer = writer;
       c.maxValueBytes = maxValueBytes;
+      c.maxMessageBytes = maxMessageBytes;
       c.replicationTimeout = replicationTimeout;
       c.writeTimeout = writeTimeout;
       c.tombstoneRetention = tombstoneRetention;
@@ -377,7 +418,9 @@ public final class CacheConfig<K, V> {
     /**
      * Sets the largest accepted encoded value.
      *
-     * @param bytes 1..16 MiB; keep it below the cluster's {@code maxMessageBytes} minus the key and ~64 bytes
+     * @param bytes 1..16 MiB; a {@code replace} carries two values, so at most
+     *     ({@link #maxMessageBytes(int) maxMessageBytes} - 16 KiB - {@value CacheConfig#MESSAGE_OVERHEAD_BYTES}) / 2,
+     *     checked by {@link #build()}
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
@@ -390,7 +433,26 @@ public final class CacheConfig<K, V> {
     }
 
     /**
-     * Sets how long an unresponsive member still in the view may delay a SYNC write.
+     * Sets the largest message the cache may send: the cluster's
+     * {@link io.dstk.membership.ClusterConfig.Builder#maxMessageBytes(int) maxMessageBytes}, which the cache cannot
+     * read from the cluster. Set it whenever the cluster's differs from the default 1 MiB; a larger value than the
+     * cluster's lets a large write or state-transfer chunk be dropped by its receiver.
+     *
+     * @param bytes 1..64 MiB, as the cluster's setting
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder<K, V> maxMessageBytes(int bytes) {
+      if (bytes < 1 || bytes > 64 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxMessageBytes must be in 1..67108864: " + bytes);
+      }
+      this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how long an unresponsive member still in the view may delay a SYNC write before the write waits for the
+     * view to exclude it (see {@link CacheConfig#replicationTimeout()}).
      *
      * @param timeout positive
      * @return this builder
@@ -424,7 +486,8 @@ public final class CacheConfig<K, V> {
     }
 
     /**
-     * Sets how long operation ids are remembered to de-duplicate retries.
+     * Sets how long operation ids are remembered to de-duplicate retries; at least {@link #writeTimeout(Duration)},
+     * or a write retried near the end of its timeout could be applied twice (checked by {@link #build()}).
      *
      * @param retention positive
      * @return this builder
@@ -484,12 +547,26 @@ public final class CacheConfig<K, V> {
      * Validates the combination and builds the configuration.
      *
      * @return the immutable configuration
-     * @throws IllegalArgumentException if the write timeout is below the replication timeout
+     * @throws IllegalArgumentException if the write timeout is below the replication timeout, the operation id
+     *     retention below the write timeout, or the largest message {@code maxValueBytes} allows exceeds
+     *     {@code maxMessageBytes}
      */
     public CacheConfig<K, V> build() {
       if (writeTimeout.compareTo(replicationTimeout) < 0) {
         throw new IllegalArgumentException("writeTimeout (" + writeTimeout + ") must be >= replicationTimeout ("
             + replicationTimeout + ")");
+      }
+      if (operationIdRetention.compareTo(writeTimeout) < 0) {
+        throw new IllegalArgumentException("operationIdRetention (" + operationIdRetention
+            + ") must be >= writeTimeout (" + writeTimeout + "), or a retried write could be applied twice");
+      }
+      long largest = largestMessage(maxValueBytes);
+      if (largest > maxMessageBytes) {
+        long fits = Math.max(0, ((long) maxMessageBytes - MESSAGE_OVERHEAD_BYTES - Wire.MAX_KEY_BYTES) / 2);
+        throw new IllegalArgumentException("maxValueBytes (" + maxValueBytes + ") allows messages of " + largest
+            + " bytes (a replace carries a key of up to " + Wire.MAX_KEY_BYTES + " bytes and two values), more than "
+            + "maxMessageBytes (" + maxMessageBytes + "): lower maxValueBytes to at most " + fits
+            + " or raise maxMessageBytes together with the cluster's");
       }
       return new CacheConfig<>(this);
     }

@@ -40,11 +40,12 @@ import org.slf4j.LoggerFactory;
  *   OrdererFence     which member a replica accepts writes from
  *   StateTransfer    chunked DUMP/CHUNK pulls and INSTALL pushes of whole states
  *   Reconciler       view changes: reconciliation by a new coordinator, partition merges, joiners' pulls
+ *   QuorumHistory    whether this member's partition had quorum before each merge (asked by the merge's coordinator)
  *   EventDispatcher  listener events on one thread
  *
  * Messages: one request endpoint per cache carries ORDER (answered ACCEPT at once; the result follows on a topic so no
- * messaging thread ever blocks), APPLY, DUMP and INSTALL; the result topic carries RESULT. A member without the cache
- * answers "no handler", which the others treat as "does not host this cache".
+ * messaging thread ever blocks), APPLY, DUMP, INSTALL and QUORUM; the result topic carries RESULT. A member without
+ * the cache answers "no handler", which the others treat as "does not host this cache".
  */
 final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultReplicatedCache.class);
@@ -66,6 +67,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private final WriteSubmitter<K, V> submitter;
   private final StateTransfer<K, V> transfer;
   private final Reconciler<K, V> reconciler;
+  private final QuorumHistory quorumHistory = new QuorumHistory();
   private final ExecutorService control;
   private final ScheduledThreadPoolExecutor timer;
   private final List<Registration> registrations = new ArrayList<>();
@@ -108,11 +110,11 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     this.events = new EventDispatcher<>(ctx);
     this.store = new LocalStore<>(ctx, events);
     OrdererFence fence = new OrdererFence();
-    this.replicator = new SyncReplicator<>(ctx, store, fence);
+    this.replicator = new SyncReplicator<>(ctx, store, fence, timer);
     this.orderer = new WriteOrderer<>(ctx, store, replicator);
     this.submitter = new WriteSubmitter<>(ctx, orderer, timer);
     this.transfer = new StateTransfer<>(ctx, store, fence, readiness);
-    this.reconciler = new Reconciler<>(ctx, store, orderer, transfer, readiness, events);
+    this.reconciler = new Reconciler<>(ctx, store, orderer, transfer, readiness, events, quorumHistory);
   }
 
   static ThreadFactory threads(String name) {
@@ -128,6 +130,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     registrations.add(cluster.serve(ctx.rpc, this::onRequest));
     registrations.add(cluster.subscribe(ctx.resultTopic, submitter::onResult));
     registrations.add(cluster.addListener(this::onMembership));
+    quorumHistory.seed(cluster.view().id(), cluster.hasQuorum());
     long period = Math.max(1000, config.tombstoneRetention().toMillis() / 4);
     timer.scheduleWithFixedDelay(store::purgeTombstones, period, period, TimeUnit.MILLISECONDS);
     control.execute(() -> reconciler.handleView(cluster.view(), null, true));
@@ -140,6 +143,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       case Wire.APPLY -> replicator.onApply(from, message);
       case Wire.DUMP -> transfer.onDump(from, message);
       case Wire.INSTALL -> transfer.onInstall(from, message);
+      case Wire.QUORUM -> quorumHistory.onQuery(message);
       default -> throw new IllegalArgumentException("unknown cache message type " + type);
     };
   }
@@ -148,8 +152,10 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     if (ctx.closed.get()) {
       return;
     }
+    quorumHistory.onEvent(event);
     ClusterView view = event.newView();
     submitter.onView(view);
+    replicator.onView(view);
     List<List<Member>> subgroups = event instanceof MembershipEvent.PartitionHealed h ? h.subgroups() : null;
     if (subgroups == null && view.id() == lastHandledViewId) {
       return;
@@ -417,11 +423,16 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public void clear() {
+    join(clearAsync());
+  }
+
+  @Override
+  public CompletableFuture<Void> clearAsync() {
     List<CompletableFuture<Boolean>> all = new ArrayList<>();
     for (K k : store.liveKeys()) {
       all.add(removeAsync(k));
     }
-    join(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
   private static <T> T join(CompletableFuture<T> f) {

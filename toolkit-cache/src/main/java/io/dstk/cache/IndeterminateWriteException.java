@@ -1,8 +1,9 @@
 package io.dstk.cache;
 
 /**
- * Thrown when the outcome of a write is unknown: a member of the view neither acknowledged it nor left the view within
- * {@link CacheConfig#replicationTimeout()}, the ordering member was lost and retries ran out of
+ * Thrown when the outcome of a write is unknown: a member of the view neither acknowledged it within
+ * {@link CacheConfig#replicationTimeout()} nor left the view within {@link CacheConfig#writeTimeout()}, the ordering
+ * member was lost and retries ran out of
  * {@link CacheConfig#writeTimeout()}, or quorum was lost while the write was in flight.
  *
  * <p>The write may be applied on some or all members, or on none. Retrying it with

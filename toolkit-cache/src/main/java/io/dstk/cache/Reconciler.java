@@ -3,12 +3,16 @@ package io.dstk.cache;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterView;
 import io.dstk.membership.Member;
+import io.dstk.membership.MemberUnavailableException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +37,10 @@ final class Reconciler<K, V> {
   private final StateTransfer<K, V> transfer;
   private final Readiness readiness;
   private final EventDispatcher<K, V> events;
+  private final QuorumHistory quorumHistory;
 
   Reconciler(CacheContext<K, V> ctx, LocalStore<K, V> store, WriteOrderer<K, V> orderer, StateTransfer<K, V> transfer,
-      Readiness readiness, EventDispatcher<K, V> events) {
+      Readiness readiness, EventDispatcher<K, V> events, QuorumHistory quorumHistory) {
     this.ctx = ctx;
     this.config = ctx.config;
     this.cluster = ctx.cluster;
@@ -44,6 +49,7 @@ final class Reconciler<K, V> {
     this.transfer = transfer;
     this.readiness = readiness;
     this.events = events;
+    this.quorumHistory = quorumHistory;
   }
 
   /** Handles a view; {@code subgroups} are the former partitions when the view is a merge, else null. */
@@ -115,7 +121,14 @@ final class Reconciler<K, V> {
   private boolean reconcile(ClusterView view, List<List<Member>> subgroups) {
     orderer.stopOrdering();
     long start = ctx.now();
-    Set<String> authoritative = authoritative(view, subgroups);
+    Set<String> authoritative;
+    try {
+      authoritative = authoritative(view, subgroups);
+    } catch (CacheException e) {
+      LOG.warn("cache '{}': could not learn which side of the partition had quorum, will retry: {}", ctx.name,
+          e.getMessage());
+      return false;
+    }
     if (authoritative != null && !authoritative.contains(cluster.self().name())) {
       store.clear();
     }
@@ -231,26 +244,28 @@ final class Reconciler<K, V> {
   }
 
   /**
-   * In consistency mode after a merge: the members of the one subgroup that held a strict majority of the expected
-   * members (the only side that could acknowledge writes during the split); null means "every member, newest version
-   * wins". Null when no subgroup held a majority (no side accepted writes during the split, so nothing a side holds
-   * can be newer than an acknowledged write of another; a subgroup may still hold writes acknowledged before a cascade
-   * of failures shrank it, which the version merge keeps), and when more than one did (possible only if more members
-   * run than expected: both sides accepted writes, and a version merge keeps the most). Without a configured
-   * expected size, quorum is not tracked and the majority of the merged view decides, as the best available guess.
+   * In consistency mode after a merge: the members of the one subgroup whose partition had quorum just before the
+   * merge, as membership judged it for writes (by expected members or by voters; each member remembers its own
+   * partition's verdict and the coordinator asks them). That side is the only one that could acknowledge writes
+   * during the split. Null means "every member, newest version wins": when no subgroup had quorum (no side accepted
+   * writes during the split, so nothing a side holds can be newer than an acknowledged write of another; a subgroup
+   * may still hold writes acknowledged before a cascade of failures shrank it, which the version merge keeps), and
+   * when more than one did (quorum not tracked, or more members running than expected: both sides accepted writes,
+   * and a version merge keeps the most).
+   *
+   * @throws CacheException if a member could not be asked (the reconciliation is retried)
    */
   private Set<String> authoritative(ClusterView view, List<List<Member>> subgroups) {
     if (subgroups == null || config.partitionMode() == PartitionMode.AVAILABILITY) {
       return null;
     }
-    int expected = cluster.expectedMembers();
-    int base = expected > 0 ? expected : view.size();
+    long deadline = ctx.now() + config.replicationTimeout().toNanos();
     List<Member> majority = null;
     for (List<Member> g : subgroups) {
-      if (g.size() * 2 > base) {
+      if (hadQuorum(g, view.id(), deadline)) {
         if (majority != null) {
-          LOG.warn("cache '{}': two sides of a partition both held a majority of {} expected members ({} and {}); "
-              + "merging them by version", ctx.name, base, majority, g);
+          LOG.warn("cache '{}': two sides of a partition both had quorum ({} and {}): quorum is not tracked or more "
+              + "members ran than expected; merging them by version", ctx.name, majority, g);
           return null;
         }
         majority = g;
@@ -262,5 +277,64 @@ final class Reconciler<K, V> {
     Set<String> names = new HashSet<>();
     majority.forEach(m -> names.add(m.name()));
     return names;
+  }
+
+  /**
+   * Whether the partition of {@code group} had quorum before merge view {@code mergeViewId}: yes if any member says
+   * so. Members that have not seen the merge view yet are asked again until {@code deadline}; then they count as
+   * having had quorum (a version merge with the other sides is the safe outcome).
+   */
+  private boolean hadQuorum(List<Member> group, long mergeViewId, long deadline) {
+    while (true) {
+      boolean unknown = false;
+      for (Member m : group) {
+        int answer = m.equals(cluster.self()) ? quorumHistory.hadQuorumBeforeMerge(mergeViewId)
+            : askQuorum(m, mergeViewId);
+        if (answer == QuorumHistory.YES) {
+          return true;
+        }
+        unknown |= answer == QuorumHistory.UNKNOWN;
+      }
+      if (!unknown) {
+        return false;
+      }
+      if (ctx.now() - deadline > 0) {
+        LOG.warn("cache '{}': members of {} did not learn of merge view {} in time; counting their side as having "
+            + "had quorum", ctx.name, group, mergeViewId);
+        return true;
+      }
+      if (cluster.view().id() != mergeViewId) {
+        throw new CacheException("a newer view than " + mergeViewId + " arrived");
+      }
+      if (!pause(50)) {
+        throw new CacheException("interrupted");
+      }
+    }
+  }
+
+  private int askQuorum(Member m, long mergeViewId) {
+    byte[] request = Wire.message(Wire.QUORUM, 10).i64(mergeViewId).toArray();
+    try {
+      byte[] reply = cluster.request(m, ctx.rpc, request, ctx.transferPolicy)
+          .get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      int answer = Wire.open(reply, Wire.QUORUM_STATE).u8();
+      if (answer > QuorumHistory.UNKNOWN) {
+        throw new CacheException("'" + m.name() + "' answered quorum state " + answer);
+      }
+      return answer;
+    } catch (ExecutionException e) {
+      Throwable t = CacheContext.unwrap(e);
+      if (CacheContext.notHosting(t) || t instanceof MemberUnavailableException) {
+        return QuorumHistory.NO; // holds nothing of this cache, or is gone
+      }
+      throw new CacheException("asking '" + m.name() + "' for its partition's quorum failed: " + t, t);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new CacheException("asking '" + m.name() + "' for its partition's quorum timed out", e);
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("'" + m.name() + "' sent a malformed quorum state: " + e.getMessage(), e);
+    }
   }
 }

@@ -30,8 +30,10 @@ import java.util.function.BiFunction;
  * ({@link #putIfAbsent}, {@link #replace}, {@link #compute}) are therefore atomic cluster-wide.
  *
  * <p><b>Durability.</b> In {@link WriteMode#SYNC} a write returns after every member of the view applied it; a member
- * that is neither responsive nor removed from the view delays it at most {@link CacheConfig#replicationTimeout()},
- * then the write fails with {@link IndeterminateWriteException}. If the coordinator fails, writes in flight are
+ * that is neither responsive nor removed from the view (suspected, paused) delays it by
+ * {@link CacheConfig#replicationTimeout()}; the write then completes as soon as the view excludes that member, or fails
+ * with {@link IndeterminateWriteException} once {@link CacheConfig#writeTimeout()} has passed since replication
+ * began. If the coordinator fails, writes in flight are
  * retried at the next one with the same operation id (de-duplicated). A new coordinator first reads every member's
  * state and starts an epoch above every version it finds, so no version is issued twice.
  *
@@ -170,7 +172,10 @@ public interface ReplicatedCache<K, V> extends AutoCloseable {
    */
   V compute(K key, BiFunction<? super K, ? super V, ? extends V> function);
 
-  /** Removes every key this member holds, each as an ordered removal. */
+  /**
+   * Removes every key this member holds, each as an ordered removal; keys written meanwhile by others may remain.
+   * Fails like {@link #remove} with the first removal that failed (the others may have been applied).
+   */
   void clear();
 
   /**
@@ -233,6 +238,13 @@ public interface ReplicatedCache<K, V> extends AutoCloseable {
    * @return the stored value, or null if removed
    */
   CompletableFuture<V> computeAsync(K key, BiFunction<? super K, ? super V, ? extends V> function);
+
+  /**
+   * Async {@link #clear}. There is no async {@code get}/{@code getAll}: reads are served from this member's memory.
+   *
+   * @return completes when every removal was acknowledged, or exceptionally with the first failure
+   */
+  CompletableFuture<Void> clearAsync();
 
   /**
    * Retries a write whose outcome was unknown, with its original operation id: if it was ordered before, it is not

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /*
- * Moving whole states between members, in chunks of at most stateTransferChunkEntries entries or
- * stateTransferChunkBytes bytes (at least one entry). DUMP/CHUNK pulls a member's state: the serving member takes a
- * snapshot of its entries and tombstones once per session (at most 64 sessions, dropped after 2 minutes idle) and
+ * Moving whole states between members, in chunks of at most stateTransferChunkEntries entries and
+ * stateTransferChunkBytes bytes (at least one entry), never more than maxMessageBytes with the header. DUMP/CHUNK
+ * pulls a member's state: the serving member takes a snapshot of its entries and tombstones once per session (at most 64 sessions, dropped after 2 minutes idle) and
  * returns it chunk by chunk. INSTALL pushes this member's state to another, optionally replacing its state first.
  * Entries travel with their versions and are applied by version, so writes replicated meanwhile and chunks may
  * arrive in any order.
@@ -34,6 +34,8 @@ final class StateTransfer<K, V> {
   private final Readiness readiness;
   private final Cache<String, List<Map.Entry<K, StoredEntry>>> dumpSessions;
   private final AtomicLong sessions = new AtomicLong();
+  /** Bytes before the entries of a CHUNK (10) or INSTALL (7) message. */
+  static final int CHUNK_HEADER_BYTES = 10;
 
   /** The member asked does not host this cache. */
   static final class NotHostingException extends RuntimeException {
@@ -83,23 +85,42 @@ final class StateTransfer<K, V> {
   private int writeChunk(List<Map.Entry<K, StoredEntry>> all, int[] next, Out body, boolean skipBadKeys) {
     int count = 0;
     int i = next[0];
-    while (i < all.size() && count < config.stateTransferChunkEntries()
-        && (count == 0 || body.size() < config.stateTransferChunkBytes())) {
-      Map.Entry<K, StoredEntry> me = all.get(i++);
+    int limit = chunkLimit();
+    while (i < all.size() && count < config.stateTransferChunkEntries()) {
+      Map.Entry<K, StoredEntry> me = all.get(i);
       byte[] kb;
       try {
         kb = ctx.keyCodec.encode(me.getKey());
       } catch (RuntimeException ex) {
         if (skipBadKeys) {
+          i++;
           continue;
         }
         throw ex;
       }
-      Wire.writeEntry(body, me.getValue().toWire(kb));
+      StoredEntry e = me.getValue();
+      if (count > 0 && body.size() + entryBytes(kb, e) > limit) {
+        break; // the entry starts the next chunk
+      }
+      Wire.writeEntry(body, e.toWire(kb));
       count++;
+      i++;
     }
     next[0] = i;
     return count;
+  }
+
+  /**
+   * The most entry bytes in one chunk: the configured chunk size, cut so that the chunk with its header fits the
+   * message cap. An entry alone always fits: CacheConfig checks that a replace (a key and two values) does.
+   */
+  private int chunkLimit() {
+    return Math.min(config.stateTransferChunkBytes(), config.maxMessageBytes() - CHUNK_HEADER_BYTES);
+  }
+
+  /** The encoded size of one entry (see Wire.writeEntry). */
+  static int entryBytes(byte[] key, StoredEntry e) {
+    return 4 + key.length + 8 + 8 + 8 + 8 + 1 + (e.bytes == null ? 0 : 4 + e.bytes.length);
   }
 
   private static byte[] concat(Out head, Out body) {

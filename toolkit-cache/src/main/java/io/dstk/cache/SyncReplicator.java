@@ -3,33 +3,57 @@ package io.dstk.cache;
 import io.dstk.cache.Wire.In;
 import io.dstk.cache.Wire.Out;
 import io.dstk.membership.Cluster;
+import io.dstk.membership.ClusterView;
 import io.dstk.membership.Member;
 import io.dstk.membership.MemberUnavailableException;
 import io.dstk.membership.RequestTimeoutException;
 import io.dstk.membership.StaleViewException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /*
  * Both ends of replication. The orderer sends each write (APPLY) to every other member of the view and tracks their
  * acknowledgements: the write is confirmed when every member applied it or left the view (or does not host the cache,
  * in which case it pulls the state when it creates it). A member still in the view that does not answer within
- * replicationTimeout makes the write indeterminate. The receiving end applies the write by version if it comes from
- * the member it accepts writes from (see OrdererFence).
+ * replicationTimeout (suspected, paused, cut off) delays the write further until the view excludes it, which confirms
+ * the write, or until writeTimeout has passed since replication started, which makes it indeterminate. The receiving
+ * end applies the write by version if it comes from the member it accepts writes from (see OrdererFence).
  */
 final class SyncReplicator<K, V> {
   private final CacheContext<K, V> ctx;
   private final Cluster cluster;
   private final LocalStore<K, V> store;
   private final OrdererFence fence;
+  private final ScheduledExecutorService timer;
+  /** Writes waiting for the view to exclude a member that did not acknowledge in time. */
+  private final Set<Exclusion> exclusions = ConcurrentHashMap.newKeySet();
 
-  SyncReplicator(CacheContext<K, V> ctx, LocalStore<K, V> store, OrdererFence fence) {
+  /** Completes with null when {@code member} leaves the view, or with {@code problem} at the deadline. */
+  private record Exclusion(Member member, String problem, CompletableFuture<String> future) {}
+
+  SyncReplicator(CacheContext<K, V> ctx, LocalStore<K, V> store, OrdererFence fence, ScheduledExecutorService timer) {
     this.ctx = ctx;
     this.cluster = ctx.cluster;
     this.store = store;
     this.fence = fence;
+    this.timer = timer;
+  }
+
+  /** Confirms, for writes waiting on them, the members a new view no longer holds. */
+  void onView(ClusterView view) {
+    for (Exclusion e : exclusions) {
+      if (!view.members().contains(e.member())) {
+        e.future().complete(null);
+      }
+    }
   }
 
   /** Sends an ordered write to every other member; completes when all confirmed it, or with INDETERMINATE. */
@@ -43,8 +67,9 @@ final class SyncReplicator<K, V> {
       if (m.equals(cluster.self())) {
         continue;
       }
-      acks.add(cluster.request(m, ctx.rpc, message, ctx.replicationPolicy).handle((resp, err) -> outcome(m, resp,
-          err)));
+      acks.add(cluster.request(m, ctx.rpc, message, ctx.replicationPolicy)
+          .handle((resp, err) -> outcome(m, resp, err, start))
+          .thenCompose(f -> f));
     }
     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(x -> {
       ctx.counters.replicationCount.increment();
@@ -68,8 +93,38 @@ final class SyncReplicator<K, V> {
     });
   }
 
-  /** Returns null if the member applied the write or is no longer in the view, else what went wrong. */
-  private String outcome(Member m, byte[] resp, Throwable err) {
+  /**
+   * Returns null if the member applied the write or is no longer in the view, else what went wrong; a member that
+   * timed out is given until the write's deadline to leave the view.
+   */
+  private CompletableFuture<String> outcome(Member m, byte[] resp, Throwable err, long start) {
+    String problem = problem(m, resp, err);
+    Throwable t = err == null ? null : CacheContext.unwrap(err);
+    if (problem == null || !(t instanceof RequestTimeoutException || t instanceof TimeoutException)) {
+      return CompletableFuture.completedFuture(problem);
+    }
+    long left = start + ctx.config.writeTimeout().toNanos() - ctx.now();
+    if (left <= 0) {
+      return CompletableFuture.completedFuture(problem);
+    }
+    Exclusion e = new Exclusion(m, problem + " nor left it within writeTimeout " + ctx.config.writeTimeout(),
+        new CompletableFuture<>());
+    exclusions.add(e);
+    e.future().whenComplete((x, y) -> exclusions.remove(e));
+    if (!cluster.members().contains(m)) {
+      e.future().complete(null); // excluded before the waiter was registered
+    } else {
+      try {
+        ScheduledFuture<?> expiry = timer.schedule(() -> e.future().complete(e.problem()), left, TimeUnit.NANOSECONDS);
+        e.future().whenComplete((x, y) -> expiry.cancel(false));
+      } catch (RejectedExecutionException closed) {
+        e.future().complete(e.problem());
+      }
+    }
+    return e.future();
+  }
+
+  private String problem(Member m, byte[] resp, Throwable err) {
     if (err == null) {
       try {
         In in = Wire.open(resp, Wire.ACK);

@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
  *   CHUNK   6 | next i32 (-1 = last) | count i32 | entry*
  *   INSTALL 7 | flags u8 (1 = replace state first, 2 = last chunk) | count i32 | entry*
  *   ACCEPT  8
+ *   QUORUM  9 | mergeViewId i64   (did the receiver's partition have quorum just before this merge view?)
+ *   QUORUM_STATE 10 | answer u8 (0 no, 1 yes, 2 the receiver has not seen that merge view yet)
  *
  *   bytes = length i32 | length bytes;   entry = key bytes | epoch i64 | seq i64 | opHi i64 | opLo i64
  *                                               | tomb u8 | [value bytes if tomb = 0]
@@ -30,6 +32,8 @@ final class Wire {
   static final byte CHUNK = 6;
   static final byte INSTALL = 7;
   static final byte ACCEPT = 8;
+  static final byte QUORUM = 9;
+  static final byte QUORUM_STATE = 10;
 
   static final int MAX_KEY_BYTES = 16 * 1024;
 

@@ -16,6 +16,8 @@ record WriteResult(int status, Version version, byte[] value, boolean tomb, Stri
   static final int CODEC_FAILED = 7;
   static final int BUSY = 8;
   static final int RETRY = 9;
+  /** The most bytes of message text a RESULT carries. */
+  static final int MAX_TEXT_BYTES = 1024;
 
   static WriteResult of(int status, String message) {
     return new WriteResult(status, Version.ZERO, null, true, message);
@@ -29,7 +31,9 @@ record WriteResult(int status, Version version, byte[] value, boolean tomb, Stri
     if (value != null) {
       out.bytes(value);
     }
-    out.bytes(String.valueOf(message).getBytes(StandardCharsets.UTF_8));
+    byte[] text = String.valueOf(message).getBytes(StandardCharsets.UTF_8);
+    // the text is informational: cut it so that a RESULT always fits the message cap (see CacheConfig)
+    out.bytes(text.length <= MAX_TEXT_BYTES ? text : java.util.Arrays.copyOf(text, MAX_TEXT_BYTES));
     return out.toArray();
   }
 

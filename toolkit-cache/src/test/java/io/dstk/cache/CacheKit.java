@@ -3,6 +3,7 @@ package io.dstk.cache;
 import static org.awaitility.Awaitility.await;
 
 import io.dstk.membership.Cluster;
+import io.dstk.membership.ClusterConfig;
 import io.dstk.membership.PayloadCodec;
 import io.dstk.membership.TestCluster;
 import java.time.Duration;
@@ -12,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** N members in one JVM (TestCluster on loopback, expectedMembers = N) each hosting the same String cache. */
+/**
+ * N members in one JVM (TestCluster on loopback, expectedMembers = N unless the cluster config is customized) each
+ * hosting the same String cache.
+ */
 final class CacheKit implements AutoCloseable {
   final TestCluster cluster;
   final Map<String, ReplicatedCache<String, String>> caches = new LinkedHashMap<>();
@@ -24,7 +28,13 @@ final class CacheKit implements AutoCloseable {
   }
 
   static CacheKit start(int n, UnaryOperator<CacheConfig.Builder<String, String>> customizer) {
-    CacheKit kit = new CacheKit(TestCluster.start(n, b -> b.expectedMembers(n)), customizer);
+    return start(n, b -> b.expectedMembers(n), customizer);
+  }
+
+  /** Starts {@code n} members with the cluster's config set by {@code clusterCustomizer} instead of the default. */
+  static CacheKit start(int n, UnaryOperator<ClusterConfig.Builder> clusterCustomizer,
+      UnaryOperator<CacheConfig.Builder<String, String>> customizer) {
+    CacheKit kit = new CacheKit(TestCluster.start(n, clusterCustomizer), customizer);
     try {
       for (String name : kit.cluster.names()) {
         kit.open(name);

@@ -37,10 +37,39 @@ class ConfigAndWireTest {
     assertThat(c.writeMode()).isEqualTo(WriteMode.SYNC);
     assertThat(c.partitionMode()).isEqualTo(PartitionMode.CONSISTENCY);
     assertThat(c.readsWithoutQuorum()).isTrue();
-    assertThat(c.maxValueBytes()).isEqualTo(512 * 1024);
+    assertThat(c.maxValueBytes()).isEqualTo(256 * 1024);
+    assertThat(c.maxMessageBytes()).isEqualTo(1 << 20);
+    assertThat(c.operationIdRetention()).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.replicationTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.tombstoneRetention()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void operationIdRetentionShorterThanWriteTimeoutIsRejectedNamingBoth() {
+    assertThatThrownBy(() -> builder().writeTimeout(Duration.ofSeconds(30)).operationIdRetention(Duration.ofSeconds(29))
+        .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operationIdRetention (PT29S)")
+        .hasMessageContaining("writeTimeout (PT30S)");
+    assertThat(builder().writeTimeout(Duration.ofSeconds(30)).operationIdRetention(Duration.ofSeconds(30)).build()
+        .operationIdRetention()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void valueCapWhoseReplaceExceedsTheMessageCapIsRejectedNamingBoth() {
+    // a replace carries the key (up to 16 KiB), the expected and the new value, and framing
+    int fits = (1 << 20) - Wire.MAX_KEY_BYTES - CacheConfig.MESSAGE_OVERHEAD_BYTES;
+    assertThat(builder().maxValueBytes(fits / 2).build().largestMessageBytes()).isEqualTo(1 << 20);
+    assertThatThrownBy(() -> builder().maxValueBytes(fits / 2 + 1).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxValueBytes (" + (fits / 2 + 1) + ")")
+        .hasMessageContaining("maxMessageBytes (1048576)").hasMessageContaining("at most " + fits / 2);
+    assertThatThrownBy(() -> builder().maxValueBytes(512 * 1024).build()).hasMessageContaining("maxMessageBytes");
+    assertThatThrownBy(() -> builder().maxMessageBytes(0)).hasMessageContaining("maxMessageBytes")
+        .hasMessageContaining("0");
+    for (int messageCap : new int[] {32 * 1024, 1 << 20, 32 << 20}) {
+      CacheConfig<String, String> c = builder().maxMessageBytes(messageCap)
+          .maxValueBytes((messageCap - Wire.MAX_KEY_BYTES - CacheConfig.MESSAGE_OVERHEAD_BYTES) / 2).build();
+      assertThat(c.largestMessageBytes()).isLessThanOrEqualTo(messageCap);
+    }
   }
 
   /** Golden bytes written by hand from the format in docs/cache.md: a change of layout must fail here. */

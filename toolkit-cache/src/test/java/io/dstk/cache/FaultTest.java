@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
@@ -161,6 +162,57 @@ class FaultTest {
   }
 
   @Test
+  void healWithVotersKeepsTheWritesOfTheSideThatHeldTheVotersMajority() throws Exception {
+    // voters node-1..3 among 5 members: {node-2, node-3} holds 2 of 3 voters and acknowledges writes although it is
+    // the smaller side; at the heal its state must win over the larger {node-1, node-4, node-5}, which had no quorum
+    kit = CacheKit.start(5, b -> b.voters("node-1", "node-2", "node-3"), UnaryOperator.identity());
+    kit.cache("node-1").put("before", "1");
+    kit.cache("node-1").put("k", "v1");
+    kit.cluster.partition(List.of("node-1", "node-4", "node-5"), List.of("node-2", "node-3"));
+    kit.cluster.awaitViews(List.of("node-1", "node-4", "node-5"), List.of("node-2", "node-3"));
+    assertThat(kit.cluster.member("node-1").hasQuorum()).isFalse();
+    assertThat(kit.cluster.member("node-1").expectedMembers()).isZero();
+    assertThatThrownBy(() -> kit.cache("node-4").put("minority", "x")).isInstanceOf(NoQuorumException.class);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      kit.cache("node-3").put("k", "v2");
+      kit.cache("node-2").remove("before");
+      kit.cache("node-2").put("during", "3");
+    });
+
+    kit.cluster.heal();
+    kit.cluster.awaitViews(List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
+    kit.awaitConverged();
+    for (ReplicatedCache<String, String> c : kit.all()) {
+      assertThat(c.snapshot()).as("state after the heal").isEqualTo(Map.of("k", "v2", "during", "3"));
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> kit.cache("node-5").put("after", "4"));
+    assertThat(kit.cache("node-2").get("after")).isEqualTo("4");
+  }
+
+  @Test
+  void valuesAtTheCapReplaceFromAnyMemberAndReachAJoinerInChunksWithinTheClusterMessageCap() throws Exception {
+    int messageCap = 64 * 1024;
+    int valueCap = (messageCap - Wire.MAX_KEY_BYTES - CacheConfig.MESSAGE_OVERHEAD_BYTES) / 2;
+    kit = CacheKit.start(3, b -> b.expectedMembers(3).maxMessageBytes(messageCap),
+        b -> b.maxMessageBytes(messageCap).maxValueBytes(valueCap).stateTransferChunk(512, 60 * 1024));
+    String a = "a".repeat(valueCap);
+    String b = "b".repeat(valueCap);
+    for (int i = 0; i < 8; i++) {
+      kit.cache("node-1").put("big" + i, a);
+    }
+    // a replace from a member that is not the coordinator carries the key and both values to the coordinator
+    assertThat(kit.cache("node-3").replace("big0", a, b)).isTrue();
+    assertThat(kit.cache("node-2").replace("big1", a, b)).isTrue();
+    assertThat(kit.cache("node-1").get("big0")).isEqualTo(b);
+
+    // three entries exceed the 60 KiB chunk plus header: chunks must be cut to fit the 64 KiB cap
+    ReplicatedCache<String, String> joiner = kit.join("node-4");
+    assertThat(joiner.awaitReady(Duration.ofSeconds(30))).isTrue();
+    assertThat(joiner.snapshot()).hasSize(8).isEqualTo(kit.cache("node-1").snapshot());
+    assertThat(joiner.get("big1")).isEqualTo(b);
+  }
+
+  @Test
   void availabilityModeAcceptsWritesOnBothSidesAndMergesByVersionWithAnEvent() throws Exception {
     kit = CacheKit.start(3, b -> b.partitionMode(PartitionMode.AVAILABILITY));
     List<CacheEvent<String, String>> events = new CopyOnWriteArrayList<>();
@@ -281,6 +333,14 @@ class FaultTest {
   @RepeatedTest(5)
   void healAfterTheMajoritySideShrankRepeated() throws Exception {
     healAfterTheMajoritySideShrankKeepsItsAcknowledgedWrites();
+    kit.close();
+    kit = null;
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void healWithVotersRepeated() throws Exception {
+    healWithVotersKeepsTheWritesOfTheSideThatHeldTheVotersMajority();
     kit.close();
     kit = null;
   }

@@ -76,8 +76,24 @@ class PolicyTest {
   }
 
   @Test
-  void unresponsiveMemberStillInTheViewMakesTheWriteIndeterminateAndTheRetryIsNotAppliedTwice() throws Exception {
+  void unresponsiveMemberDelaysTheWriteUntilTheViewExcludesItAndThenTheWriteCompletes() {
+    // node-3 is cut off: it stops acknowledging at once but is removed only after the heartbeat timeout (2 s), well
+    // after the 300 ms replication timeout; the write waits for its exclusion instead of failing
     kit = CacheKit.start(3, b -> b.replicationTimeout(Duration.ofMillis(300)));
+    kit.cluster.partition(List.of("node-1", "node-2"), List.of("node-3"));
+    kit.cache("node-2").put("s", "1");
+    // node-1 orders the write and confirms it on seeing the view without node-3 (node-2 may install it a moment later)
+    assertThat(kit.cluster.member("node-1").members()).as("orderer's view when the write returned")
+        .noneMatch(m -> m.name().equals("node-3"));
+    assertThat(kit.cache("node-1").get("s")).isEqualTo("1");
+    assertThat(kit.cache("node-2").stats().indeterminateWrites()).isZero();
+  }
+
+  @Test
+  void unresponsiveMemberStillInTheViewAtTheWriteTimeoutMakesTheWriteIndeterminateAndTheRetryIsNotAppliedTwice()
+      throws Exception {
+    // the 1 s write timeout ends before node-3's removal (heartbeat timeout 2 s)
+    kit = CacheKit.start(3, b -> b.replicationTimeout(Duration.ofMillis(300)).writeTimeout(Duration.ofSeconds(1)));
     kit.cluster.partition(List.of("node-1", "node-2"), List.of("node-3"));
     IndeterminateWriteException failure = null;
     try {

@@ -128,7 +128,7 @@ class ReplicatedCacheTest {
     assertThatThrownBy(() -> n(1).put(null, "x")).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
     assertThatThrownBy(() -> n(1).put("k", null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("value");
-    String big = "x".repeat(512 * 1024 + 1);
+    String big = "x".repeat(256 * 1024 + 1);
     assertThatThrownBy(() -> n(2).put("big", big)).isInstanceOf(ValueTooLargeException.class)
         .hasMessageContaining("maxValueBytes");
     assertThat(n(1).get("big")).isNull();
@@ -156,6 +156,24 @@ class ReplicatedCacheTest {
     assertThat(n(2).computeAsync("async", (k, v) -> v + "!").get(10, TimeUnit.SECONDS)).isEqualTo("3!");
     assertThat(n(3).removeAsync("async").get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(n(1).get("async")).isNull();
+  }
+
+  @Test
+  void clearAsyncAndClearRemoveEveryKeyOnEveryMemberWhenTheyComplete() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      n(1 + i % 3).put("clear" + i, "v" + i);
+    }
+    n(2).clearAsync().get(20, TimeUnit.SECONDS);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(n(i).snapshot()).as("node-%d after clearAsync", i).isEmpty();
+      assertThat(n(i).get("clear7")).isNull();
+    }
+    n(3).put("again", "1");
+    n(1).clear();
+    for (int i = 1; i <= 3; i++) {
+      assertThat(n(i).snapshot()).as("node-%d after clear", i).isEmpty();
+    }
+    assertThat(n(3).clearAsync().get(10, TimeUnit.SECONDS)).as("clearing an empty cache").isNull();
   }
 
   @Test
