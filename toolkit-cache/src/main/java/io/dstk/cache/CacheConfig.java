@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * {@link io.dstk.membership.ClusterConfig#maxMessageBytes()}, or the receiver drops it. The largest is a
  * {@code replace} sent to the coordinator: the key (at most 16 KiB), the expected and the new value and
  * {@value #MESSAGE_OVERHEAD_BYTES} bytes of framing. {@link Builder#build()} rejects a {@code maxValueBytes} whose
- * largest message exceeds {@link #maxMessageBytes()}, which must therefore be set to the cluster's value when that is
- * not the default; state-transfer chunks are cut to fit it too.
+ * largest message exceeds {@link #maxMessageBytes()}, and {@link ReplicatedCache#create} rejects a
+ * {@code maxMessageBytes} above the cluster's; state-transfer chunks are cut to fit it too.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -433,10 +433,9 @@ public final class CacheConfig<K, V> {
     }
 
     /**
-     * Sets the largest message the cache may send: the cluster's
-     * {@link io.dstk.membership.ClusterConfig.Builder#maxMessageBytes(int) maxMessageBytes}, which the cache cannot
-     * read from the cluster. Set it whenever the cluster's differs from the default 1 MiB; a larger value than the
-     * cluster's lets a large write or state-transfer chunk be dropped by its receiver.
+     * Sets the largest message the cache may send: at most the cluster's
+     * {@link io.dstk.membership.ClusterConfig.Builder#maxMessageBytes(int) maxMessageBytes}, which
+     * {@link ReplicatedCache#create} checks. Set it whenever the cluster's is below the default 1 MiB.
      *
      * @param bytes 1..64 MiB, as the cluster's setting
      * @return this builder

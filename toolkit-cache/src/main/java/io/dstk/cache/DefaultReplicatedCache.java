@@ -76,6 +76,11 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   static <K, V> ReplicatedCache<K, V> create(Cluster cluster, CacheConfig<K, V> config) {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(config, "config");
+    if (config.maxMessageBytes() > cluster.maxMessageBytes()) {
+      throw new IllegalArgumentException("cache '" + config.name() + "': maxMessageBytes " + config.maxMessageBytes()
+          + " exceeds the cluster's maxMessageBytes " + cluster.maxMessageBytes()
+          + "; set the cache's maxMessageBytes (and maxValueBytes to fit) to the cluster's value");
+    }
     String key = config.name();
     synchronized (OPEN) {
       if (!OPEN.computeIfAbsent(cluster, c -> new HashSet<>()).add(key)) {

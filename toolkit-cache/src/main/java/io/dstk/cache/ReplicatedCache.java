@@ -66,6 +66,8 @@ public interface ReplicatedCache<K, V> extends AutoCloseable {
    * @param <V> the value type
    * @return the cache, filling from the coordinator in the background
    * @throws IllegalStateException if a cache of this name already exists on this cluster handle
+   * @throws IllegalArgumentException if the config's {@link CacheConfig#maxMessageBytes()} exceeds the cluster's
+   *     {@link Cluster#maxMessageBytes()}
    */
   static <K, V> ReplicatedCache<K, V> create(Cluster cluster, CacheConfig<K, V> config) {
     return DefaultReplicatedCache.create(cluster, config);

@@ -37,6 +37,23 @@ class ReplicatedCacheTest {
   }
 
   @Test
+  void aMessageCapAboveTheClustersIsRejectedAtCreation() {
+    var cluster = kit.cluster.member("node-1");
+    CacheConfig<String, String> tooLarge = CacheConfig.builder("too-large", PayloadCodec.utf8(), PayloadCodec.utf8())
+        .maxMessageBytes(cluster.maxMessageBytes() * 2).build();
+    assertThatThrownBy(() -> ReplicatedCache.create(cluster, tooLarge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxMessageBytes " + cluster.maxMessageBytes() * 2)
+        .hasMessageContaining("cluster's maxMessageBytes " + cluster.maxMessageBytes());
+    // the name stays free: a valid config of the same name opens
+    CacheConfig<String, String> fits = CacheConfig.builder("too-large", PayloadCodec.utf8(), PayloadCodec.utf8())
+        .build();
+    try (ReplicatedCache<String, String> c = ReplicatedCache.create(cluster, fits)) {
+      assertThat(c.config().maxMessageBytes()).isLessThanOrEqualTo(cluster.maxMessageBytes());
+    }
+  }
+
+  @Test
   void syncPutOnAnyMemberIsReadableOnEveryMemberWhenItReturns() {
     n(2).put("a", "1");
     n(3).put("b", "2");

@@ -103,6 +103,14 @@ public interface Cluster extends AutoCloseable {
   boolean hasQuorum();
 
   /**
+   * Returns the largest payload a message may carry ({@link ClusterConfig#maxMessageBytes()}); a receiver drops a
+   * larger one. Components that send large values check their own limits against it.
+   *
+   * @return the cap in bytes
+   */
+  int maxMessageBytes();
+
+  /**
    * Returns the expected cluster size that quorum is computed against ({@link ClusterConfig#expectedMembers()}).
    * Components that must tell a majority side from a minority side after a partition heals compare the sizes of the
    * former partitions against this number, not against the size of the merged view.

@@ -505,6 +505,11 @@ final class DefaultCluster implements Cluster, Receiver {
   }
 
   @Override
+  public int maxMessageBytes() {
+    return config.maxMessageBytes();
+  }
+
+  @Override
   public int expectedMembers() {
     return config.expectedMembers();
   }
