@@ -282,10 +282,10 @@ final class DefaultClusterStore implements ClusterStore {
     }
     if (!r.isLeader()) {
       String leader = leaderName();
-      if (leader == null && !majorityReachable()) {
+      if (!majorityReachable()) {
         JChannel ch = channel;
-        return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' knows no leader; its raft view is "
-            + (ch == null ? null : ch.getView()), null));
+        return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' reaches no majority of the "
+            + "voters; its raft view is " + (ch == null ? null : ch.getView()), null));
       }
       return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leader, null));
     }
@@ -401,13 +401,15 @@ final class DefaultClusterStore implements ClusterStore {
         });
         return;
       }
+      if (!majorityReachable()) {
+        // Neither view holds a majority of the voters (minority side): a leader it still remembers is out of
+        // reach or cannot commit, so fail now rather than retry until the deadline.
+        result.completeExceptionally(noQuorum());
+        return;
+      }
       String leader = leaderName();
       if (leader == null) {
-        if (!majorityReachable()) {
-          result.completeExceptionally(noQuorum());
-        } else {
-          retryLater(bytes, deadline, result, n, seen);
-        }
+        retryLater(bytes, deadline, result, n, seen);
         return;
       }
       Optional<Member> m = cluster.view().member(leader);

@@ -260,9 +260,13 @@ class StoreProcessTest {
       TRIALS.add(ms);
       List<Long> sorted = new ArrayList<>(TRIALS);
       sorted.sort(null);
-      System.out.println("store fail-over ms after kill -9 (sorted): " + sorted + ", median "
-          + sorted.get(sorted.size() / 2));
+      int n = sorted.size();
+      long median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      System.out.println("store fail-over trial " + n + " (kill -9 of the leader JVM): " + ms + " ms; so far "
+          + sorted + ", median " + median + ", max " + sorted.get(n - 1) + ", target (election timeout + 1 s) "
+          + FaultTest.TARGET_MILLIS);
     }
+    // A generous ceiling for a loaded machine; the figures against the target are reported, not asserted.
     assertThat(ms).isLessThan(6_000);
   }
 }
