@@ -53,12 +53,14 @@ public interface ClusterStore extends AutoCloseable {
 
   /**
    * Opens the store on a joined cluster. On a voter this starts its raft node (a JGroups channel of its own on the
-   * cluster's bind address) and returns without waiting for a leader.
+   * cluster's bind address, protected like the cluster's channel: the same TLS socket factory, or encryption and
+   * authentication with the same shared key) and returns without waiting for a leader.
    *
    * @param cluster the joined cluster
    * @param config the store configuration, the same on every member
    * @return the store
-   * @throws StoreException if the raft node cannot start
+   * @throws StoreException if the raft node cannot start, or the cluster's protection cannot be given to it (a
+   *     user's XML stack with {@code ASYM_ENCRYPT}, or {@code AUTH} without {@code SYM_ENCRYPT})
    */
   static ClusterStore open(Cluster cluster, StoreConfig config) {
     return DefaultClusterStore.open(cluster, config);

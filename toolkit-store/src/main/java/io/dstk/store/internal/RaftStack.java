@@ -48,7 +48,7 @@ public final class RaftStack {
   }
 
   /**
-   * Creates (does not connect) the raft channel, protected like the cluster's channel (see {@link #protectLike}); it
+   * Creates (does not connect) the raft channel, protected like the cluster's channel (see protectLike); it
    * must be connected to {@link #clusterName}.
    *
    * @param cluster the cluster's (connected) channel, whose settings are copied
@@ -87,8 +87,9 @@ public final class RaftStack {
   static void protectLike(ProtocolStack cluster, ProtocolStack raft, String raftCluster) throws Exception {
     TP tp = cluster.getTransport();
     if (tp instanceof TCP tcp && tcp.tls() != null && tcp.tls().enabled()) {
-      if (tcp.getSocketFactory() == null) {
-        throw new IllegalStateException("the cluster's TLS transport has no socket factory yet: join first");
+      if (cluster.getChannel() == null || !cluster.getChannel().isConnected()) {
+        // TCP.start() installs the TLS socket factory: before that the transport still has the plain one.
+        throw new IllegalStateException("the cluster's TLS transport is not started: join the cluster first");
       }
       raft.getTransport().setSocketFactory(tcp.getSocketFactory());
     }
