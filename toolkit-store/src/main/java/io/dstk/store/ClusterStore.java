@@ -27,6 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link #hasQuorum()} is false; while a new leader is elected on a majority side, operations wait (within their
  * timeout) for it.
  *
+ * <p><b>Synchronous and asynchronous.</b> Every operation has a blocking form and an {@code ...Async} form returning a
+ * {@link CompletableFuture} that completes with the same result or fails with the exception the blocking form throws;
+ * argument checks throw at the call in both forms.
+ *
  * <p><b>Failure behaviour and retries.</b> Every operation is bounded by {@link StoreConfig#operationTimeout()} and
  * fails with {@link StoreTimeoutException} after it; an operation that timed out may or may not have been applied.
  * Within its timeout, a call is retried after a leader change, a lost leadership or a transport failure. Each write
@@ -49,12 +53,14 @@ public interface ClusterStore extends AutoCloseable {
 
   /**
    * Opens the store on a joined cluster. On a voter this starts its raft node (a JGroups channel of its own on the
-   * cluster's bind address) and returns without waiting for a leader.
+   * cluster's bind address, protected like the cluster's channel: the same TLS socket factory, or encryption and
+   * authentication with the same shared key) and returns without waiting for a leader.
    *
    * @param cluster the joined cluster
    * @param config the store configuration, the same on every member
    * @return the store
-   * @throws StoreException if the raft node cannot start
+   * @throws StoreException if the raft node cannot start, or the cluster's protection cannot be given to it (a
+   *     user's XML stack with {@code ASYM_ENCRYPT}, or {@code AUTH} without {@code SYM_ENCRYPT})
    */
   static ClusterStore open(Cluster cluster, StoreConfig config) {
     return DefaultClusterStore.open(cluster, config);
@@ -173,15 +179,56 @@ public interface ClusterStore extends AutoCloseable {
   CompletableFuture<Optional<Lease>> tryAcquireAsync(String name, Duration ttl);
 
   /**
-   * Acquires a lease, retrying while another holder has it, for at most {@code maxWait}.
+   * Acquires a lease, waiting while another holder has it for at most the operation timeout
+   * ({@link StoreConfig#operationTimeout()}); the same as {@code acquire(name, ttl, config().operationTimeout())}.
+   *
+   * @param name the lease name
+   * @param ttl how long it lasts unless renewed, within the configured bounds
+   * @return the lease, with its epoch and its holder-side expiry ({@link Lease#expiresAtNanos()})
+   * @throws StoreTimeoutException if it could not be acquired within the operation timeout
+   */
+  default Lease acquire(String name, Duration ttl) {
+    return acquire(name, ttl, config().operationTimeout());
+  }
+
+  /**
+   * Asynchronous {@link #acquire(String, Duration)}.
+   *
+   * @param name the lease name
+   * @param ttl the TTL
+   * @return a future of the lease, failed with {@link StoreTimeoutException} if it could not be acquired within the
+   *     operation timeout
+   */
+  default CompletableFuture<Lease> acquireAsync(String name, Duration ttl) {
+    return acquireAsync(name, ttl, config().operationTimeout());
+  }
+
+  /**
+   * Acquires a lease, retrying while another holder has it, for at most {@code maxWait}. The store does not notify
+   * releases: attempts back off from 10 ms to 320 ms, never waiting past the current holder's expiry. Each attempt is
+   * bounded by the operation timeout, so the call returns within about {@code maxWait} + the operation timeout.
    *
    * @param name the lease name
    * @param ttl the TTL
    * @param maxWait how long to keep trying
    * @return the lease
    * @throws StoreTimeoutException if it could not be acquired within {@code maxWait}
+   * @throws IllegalArgumentException if {@code maxWait} is negative or null, or the name or TTL is out of bounds
    */
   Lease acquire(String name, Duration ttl, Duration maxWait);
+
+  /**
+   * Asynchronous {@link #acquire(String, Duration, Duration)}: the attempts run on the store's scheduler, no thread
+   * waits.
+   *
+   * @param name the lease name
+   * @param ttl the TTL
+   * @param maxWait how long to keep trying
+   * @return a future of the lease, failed with {@link StoreTimeoutException} if it could not be acquired within
+   *     {@code maxWait}
+   * @throws IllegalArgumentException if {@code maxWait} is negative or null, or the name or TTL is out of bounds
+   */
+  CompletableFuture<Lease> acquireAsync(String name, Duration ttl, Duration maxWait);
 
   /**
    * Reads who holds a lease, by the leader's clock.
@@ -190,6 +237,14 @@ public interface ClusterStore extends AutoCloseable {
    * @return the holder and epoch, or empty if nobody holds it
    */
   Optional<LeaseInfo> leaseInfo(String name);
+
+  /**
+   * Asynchronous {@link #leaseInfo}.
+   *
+   * @param name the lease name
+   * @return a future of the holder and epoch, or empty if nobody holds it
+   */
+  CompletableFuture<Optional<LeaseInfo>> leaseInfoAsync(String name);
 
   /**
    * Returns this store instance's holder id, unique per open: the node name and a random suffix.

@@ -147,7 +147,7 @@ final class DefaultClusterStore implements ClusterStore {
   }
 
   private void startRaft() {
-    String raftCluster = cluster.channel().getClusterName() + "." + config.storeName() + ".raft";
+    String raftCluster = RaftStack.clusterName(cluster.channel(), config);
     try {
       JChannel ch = RaftStack.open(cluster.channel(), config, self, config.logDirectory().isPresent() ? null
           : raftCluster + "-" + holderId);
@@ -289,10 +289,10 @@ final class DefaultClusterStore implements ClusterStore {
     }
     if (!r.isLeader()) {
       String leader = leaderName();
-      if (leader == null && !majorityReachable()) {
+      if (!majorityReachable()) {
         JChannel ch = channel;
-        return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' knows no leader; its raft view is "
-            + (ch == null ? null : ch.getView()), null));
+        return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' reaches no majority of the "
+            + "voters; its raft view is " + (ch == null ? null : ch.getView()), null));
       }
       return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leader, null));
     }
@@ -422,13 +422,15 @@ final class DefaultClusterStore implements ClusterStore {
         });
         return;
       }
+      if (!majorityReachable()) {
+        // Neither view holds a majority of the voters (minority side): a leader it still remembers is out of
+        // reach or cannot commit, so fail now rather than retry until the deadline.
+        result.completeExceptionally(noQuorum());
+        return;
+      }
       String leader = leaderName();
       if (leader == null) {
-        if (!majorityReachable()) {
-          result.completeExceptionally(noQuorum());
-        } else {
-          retryLater(bytes, deadline, result, n, seen);
-        }
+        retryLater(bytes, deadline, result, n, seen);
         return;
       }
       Optional<Member> m = cluster.view().member(leader);
@@ -733,34 +735,53 @@ final class DefaultClusterStore implements ClusterStore {
 
   @Override
   public Lease acquire(String name, Duration ttl, Duration maxWait) {
+    return join(acquireAsync(name, ttl, maxWait));
+  }
+
+  @Override
+  public CompletableFuture<Lease> acquireAsync(String name, Duration ttl, Duration maxWait) {
     checkName("name", name);
-    checkTtl(ttl);
+    long ttlNanos = checkTtl(ttl);
     if (maxWait == null || maxWait.isNegative()) {
       throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
     }
-    long end = ticker.getAsLong() + maxWait.toNanos();
-    for (int attempt = 0; ; attempt++) {
-      long start = ticker.getAsLong();
-      Result r = join(execute(cmd(Op.LEASE_ACQUIRE, name, ttl.toNanos(), 0, holderId, null)));
+    CompletableFuture<Lease> result = new CompletableFuture<>();
+    acquireAttempt(name, ttlNanos, maxWait, ticker.getAsLong() + maxWait.toNanos(), 0, result);
+    return result;
+  }
+
+  /*
+   * One attempt of acquireAsync; while another holder has the lease, the next attempt is scheduled after a backoff
+   * (10 ms doubling to 320 ms: the store does not notify releases), never past the holder's expiry (r.number(), by
+   * the leader's clock) nor past maxWait. Each attempt is a new request bounded by the operation timeout.
+   */
+  private void acquireAttempt(String name, long ttlNanos, Duration maxWait, long end, int attempt,
+      CompletableFuture<Lease> result) {
+    long start = ticker.getAsLong();
+    execute(cmd(Op.LEASE_ACQUIRE, name, ttlNanos, 0, holderId, null)).whenComplete((r, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+        return;
+      }
       if (r.status() == Status.OK) {
-        return lease(name, r, start, ttl.toNanos());
+        result.complete(lease(name, r, start, ttlNanos));
+        return;
       }
       long left = end - ticker.getAsLong();
       if (left <= 0) {
-        throw new StoreTimeoutException("lease '" + name + "' still held by another holder after " + maxWait);
+        result.completeExceptionally(new StoreTimeoutException("lease '" + name + "' still held by another holder "
+            + "after " + maxWait));
+        return;
       }
-      // The store does not notify releases: back off (10 ms doubling to 320 ms), never past the holder's expiry
-      // (r.number(), by the leader's clock) nor past maxWait.
       long backoff = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(attempt, 5));
       long wait = Math.max(1, Math.min(Math.min(backoff, r.number() > 0 ? r.number() : backoff), left));
-      CompletableFuture<Void> timer = new CompletableFuture<>();
       try {
-        scheduler.schedule(() -> timer.complete(null), wait, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        throw new StoreException("store '" + config.storeName() + "' is closed", e);
+        scheduler.schedule(() -> acquireAttempt(name, ttlNanos, maxWait, end, attempt + 1, result), wait,
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException ex) {
+        result.completeExceptionally(new StoreException("store '" + config.storeName() + "' is closed", ex));
       }
-      join(timer);
-    }
+    });
   }
 
   private Lease lease(String name, Result r, long start, long ttlNanos) {
@@ -769,9 +790,14 @@ final class DefaultClusterStore implements ClusterStore {
 
   @Override
   public Optional<LeaseInfo> leaseInfo(String name) {
-    Result r = join(execute(cmd(Op.LEASE_GET, checkName("name", name), 0, 0, null, null)));
-    return r.status() == Status.OK ? Optional.of(new LeaseInfo(r.text(), r.version(), Duration.ofNanos(r.number())))
-        : Optional.empty();
+    return join(leaseInfoAsync(name));
+  }
+
+  @Override
+  public CompletableFuture<Optional<LeaseInfo>> leaseInfoAsync(String name) {
+    return execute(cmd(Op.LEASE_GET, checkName("name", name), 0, 0, null, null)).thenApply(r ->
+        r.status() == Status.OK ? Optional.of(new LeaseInfo(r.text(), r.version(), Duration.ofNanos(r.number())))
+            : Optional.empty());
   }
 
   @Override

@@ -98,18 +98,27 @@ final class DefaultLease implements Lease {
   }
 
   @Override
+  public long expiresAtNanos() {
+    return deadline;
+  }
+
+  @Override
   public void release() {
-    if (lost.isDone()) {
-      return;
+    DefaultClusterStore.join(releaseAsync());
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseAsync() {
+    if (!lost.complete(null)) {
+      return CompletableFuture.completedFuture(null);
     }
-    lost.complete(null);
     synchronized (this) {
       if (timer != null) {
         timer.cancel(false);
       }
     }
-    DefaultClusterStore.join(store.execute(DefaultClusterStore.cmd(Op.LEASE_RELEASE, name, epoch, 0,
-        store.holderId(), null)));
+    return store.execute(DefaultClusterStore.cmd(Op.LEASE_RELEASE, name, epoch, 0, store.holderId(), null))
+        .thenApply(r -> null);
   }
 
   @Override

@@ -60,6 +60,17 @@ public interface Lease {
   Duration remaining();
 
   /**
+   * Returns the holder-side expiry: the instant, on the store's monotonic clock ({@link StoreConfig#ticker()},
+   * {@code System.nanoTime()} by default), at which the holder treats the lease as lost unless it is renewed before
+   * — its send time plus the TTL minus {@link StoreConfig#maxClockDrift()} (see the class comment). Compare it with
+   * the same clock: the lease is held while {@code ticker - expiresAtNanos() < 0} (and it was not released or
+   * refused a renewal; {@link #isValid()} checks both). A renewal moves it.
+   *
+   * @return the deadline in the ticker's nanoseconds
+   */
+  long expiresAtNanos();
+
+  /**
    * Extends the lease by {@code ttl} from now.
    *
    * @param ttl the new TTL, within the configured bounds
@@ -76,9 +87,21 @@ public interface Lease {
   CompletableFuture<Void> renewAsync(Duration ttl);
 
   /**
-   * Releases the lease so another holder can take it at once; does nothing if it was already lost.
+   * Releases the lease so another holder can take it at once; does nothing if it was already lost. The lease is
+   * invalid from the call on, whatever the outcome; if the release fails (no quorum, timeout), the lease stays
+   * granted in the store until its expiry.
+   *
+   * @throws NoQuorumException if this side has no quorum
+   * @throws StoreTimeoutException if the release was not answered within the operation timeout
    */
   void release();
+
+  /**
+   * Asynchronous {@link #release()}; the lease is invalid as soon as this is called.
+   *
+   * @return a future completing when the store has released the lease (at once if it was already lost)
+   */
+  CompletableFuture<Void> releaseAsync();
 
   /**
    * Returns a future that completes when the lease is lost or released (see the class comment).

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * enforced by the replicated state machine, so voters with different caps would diverge; so are the bounds of
  * {@link Builder#dedupWindow the table of recent requests}). Defaults: store name
  * {@code store}; raft transport on the cluster's bind address, ports from the cluster's base port + 200 over the
- * cluster's port range; operation timeout 5 s; values up to 64 KiB; 10,000 keys; TTLs 1 s..1 h; maximum clock drift
+ * cluster's port range, its thread pool capped at the cluster's {@code ClusterConfig.maxThreads()} and protected like
+ * the cluster's channel (TLS, or encryption and authentication with the shared key); operation timeout 5 s; values up to 64 KiB; 10,000 keys; TTLs 1 s..1 h; maximum clock drift
  * 200 ms; in-memory log, snapshot every 1 MiB of log; duplicate requests recognised for 1 min or the latest 50,000
  * writes, whichever is less; {@code System::nanoTime} as the monotonic clock.
  *

@@ -12,6 +12,7 @@ import io.dstk.store.internal.Codec.Result;
 import io.dstk.store.internal.Codec.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +66,37 @@ class ClusterStoreTest {
     lease.release();
     assertThat(s.deleteAsync("async.k").get(10, TimeUnit.SECONDS)).isGreaterThan(ok.version());
     assertThat(s.get("async.k")).isEmpty();
+  }
+
+  @Test
+  void leaseAsyncVariants_acquireWaitsForTheRelease_leaseInfoReadsTheHolder_releaseFreesTheName() throws Exception {
+    ClusterStore a = kit.store("node-4");
+    ClusterStore b = kit.store("node-1");
+    long before = System.nanoTime();
+    Lease first = a.acquireAsync("async.lease", Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
+    assertThat(first.isValid()).isTrue();
+    // The holder-side expiry: counted from before the request was sent, minus the kit's 20 ms drift margin.
+    assertThat(first.expiresAtNanos() - before).isLessThanOrEqualTo(Duration.ofSeconds(30).toNanos());
+    assertThat(first.expiresAtNanos() - System.nanoTime()).isPositive();
+    assertThat(b.leaseInfoAsync("async.lease").get(10, TimeUnit.SECONDS)).hasValueSatisfying(i -> {
+      assertThat(i.holder()).isEqualTo(a.holderId());
+      assertThat(i.epoch()).isEqualTo(first.epoch());
+    });
+    assertThatThrownBy(() -> b.acquireAsync("async.lease", Duration.ofSeconds(30), Duration.ofMillis(100))
+        .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreTimeoutException.class);
+    CompletableFuture<Lease> waiting = b.acquireAsync("async.lease", Duration.ofSeconds(30), Duration.ofSeconds(30));
+    assertThat(waiting).isNotDone();
+    first.releaseAsync().get(10, TimeUnit.SECONDS);
+    assertThat(first.isValid()).isFalse();
+    assertThat(first.releaseAsync()).isCompleted(); // already released: nothing to send
+    Lease second = waiting.get(30, TimeUnit.SECONDS);
+    assertThat(second.epoch()).isGreaterThan(first.epoch());
+    second.release();
+    assertThat(a.leaseInfoAsync("async.lease").get(10, TimeUnit.SECONDS)).isEmpty();
+    // acquire(name, ttl) on a free name: at once, like tryAcquire.
+    Lease third = a.acquire("async.lease", Duration.ofSeconds(30));
+    assertThat(third.epoch()).isGreaterThan(second.epoch());
+    third.releaseAsync().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -43,44 +43,66 @@ class FaultTest {
 
   @Test
   void minorityPartition_failsFastWithoutQuorum_andSeesTheMajoritysStateAfterHeal() {
-    partitionTrial();
+    partitionTrial(true);
+  }
+
+  @Test
+  void followerCutOffAlone_failsFastWithoutQuorum_andSeesTheMajoritysStateAfterHeal() {
+    partitionTrial(false);
   }
 
   @Tag("chaos")
   @RepeatedTest(5)
   void repeatedMinorityPartitions() {
-    partitionTrial();
+    partitionTrial(true);
   }
 
-  static void partitionTrial() {
+  @Tag("chaos")
+  @RepeatedTest(5)
+  void repeatedFollowerMinorityPartitions() {
+    partitionTrial(false);
+  }
+
+  /**
+   * Splits 3 voters and a non-voter: either the leader and the non-voter on the minority side (the leader must step
+   * down, the majority elects anew), or a follower alone on the minority side (the leader keeps its majority).
+   */
+  static void partitionTrial(boolean leaderOnMinority) {
     try (StoreKit kit = StoreKit.start(4)) {
       String leader = kit.awaitLeader();
-      // Put the leader and the non-voter in the minority: the leader must step down, the majority elects anew.
-      List<String> minority = List.of(leader, "node-4");
-      List<String> majority = new ArrayList<>(StoreKit.VOTERS);
-      majority.remove(leader);
+      List<String> minority;
+      if (leaderOnMinority) {
+        minority = List.of(leader, "node-4");
+      } else {
+        minority = List.of(StoreKit.VOTERS.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow());
+      }
+      List<String> majority = new ArrayList<>(kit.cluster.names());
+      majority.removeAll(minority);
       kit.store("node-1").put("p.k", "before".getBytes(StandardCharsets.UTF_8));
       kit.partition(minority, majority);
       kit.cluster.awaitViews(minority, majority);
 
-      ClusterStore minorityVoter = kit.store(leader);
-      ClusterStore minorityMember = kit.store("node-4");
-      await().atMost(Duration.ofSeconds(10)).until(() -> !minorityVoter.hasQuorum() && !minorityMember.hasQuorum());
-      for (ClusterStore s : List.of(minorityVoter, minorityMember)) {
+      List<ClusterStore> minorityStores = minority.stream().map(kit::store).toList();
+      await().atMost(Duration.ofSeconds(10)).until(() -> minorityStores.stream().noneMatch(ClusterStore::hasQuorum));
+      for (ClusterStore s : minorityStores) {
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> s.put("p.k", "minority".getBytes(StandardCharsets.UTF_8)))
             .isInstanceOf(NoQuorumException.class);
         // Fails before the 5 s operation timeout could have run out: it did not wait for a leader.
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_500);
+        assertThat(s.hasQuorum()).isFalse();
       }
 
       ClusterStore majoritySide = kit.store(majority.get(0));
       long v = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
           .until(() -> majoritySide.put("p.k", "majority".getBytes(StandardCharsets.UTF_8)), x -> x > 0);
+      if (!leaderOnMinority) {
+        assertThat(kit.store(leader).leader()).contains(leader);
+      }
 
       kit.heal();
       kit.cluster.awaitViews(kit.cluster.names());
-      for (ClusterStore s : List.of(minorityVoter, minorityMember)) {
+      for (ClusterStore s : minorityStores) {
         Versioned read = await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> s.get("p.k").get(),
             x -> x != null);
         assertThat(read.version()).isEqualTo(v);
@@ -91,6 +113,16 @@ class FaultTest {
 
   @Test
   void restartedVoterWithDiskLog_recoversItsStateAndCatchesUp(@TempDir Path dir) {
+    restartTrial(dir);
+  }
+
+  @Tag("chaos")
+  @RepeatedTest(3)
+  void repeatedRestartsOfAVoterWithDiskLog(@TempDir Path dir) {
+    restartTrial(dir);
+  }
+
+  static void restartTrial(Path dir) {
     try (StoreKit kit = StoreKit.start(3, b -> b.logDirectory(dir).logFsync(false).maxLogBytes(8192))) {
       for (int i = 0; i < 200; i++) {
         kit.store("node-1").counter("r.c").addAndGet(1);
@@ -113,17 +145,25 @@ class FaultTest {
     }
   }
 
+  /** The fail-over target of issue #4: the election timeout (one voting round, {@code voteTimeout}) + 1 s. */
+  static final long TARGET_MILLIS = StoreConfig.voters("a", "b", "c").build().voteTimeout().toMillis() + 1_000;
+
   @Tag("chaos")
   @Test
   void repeatedLeaderCrashes() {
     List<Long> times = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       try (StoreKit kit = StoreKit.start(3)) {
-        times.add(failoverMillis(kit));
+        long ms = failoverMillis(kit);
+        System.out.println("store fail-over trial " + (i + 1) + "/10 (in-JVM leader crash): " + ms + " ms");
+        times.add(ms);
       }
     }
     times.sort(null);
-    System.out.println("store fail-over ms (sorted, 10 trials): " + times + ", median " + times.get(5));
+    System.out.println("store fail-over ms (in-JVM leader crash, sorted, 10 trials): " + times + ", median "
+        + (times.get(4) + times.get(5)) / 2 + ", max " + times.get(9) + ", target (election timeout + 1 s) "
+        + TARGET_MILLIS);
+    // A generous ceiling for a loaded machine; the figures against the target are reported, not asserted.
     assertThat(times.get(9)).isLessThan(4_000);
   }
 }

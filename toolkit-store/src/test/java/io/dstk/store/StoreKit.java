@@ -3,6 +3,7 @@ package io.dstk.store;
 import static org.awaitility.Awaitility.await;
 
 import io.dstk.membership.Cluster;
+import io.dstk.membership.ClusterConfig;
 import io.dstk.membership.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,20 @@ public final class StoreKit implements AutoCloseable {
    * @return the kit
    */
   public static StoreKit start(int members, UnaryOperator<StoreConfig.Builder> customizer) {
-    StoreKit kit = new StoreKit(TestCluster.start(members), customizer);
+    return start(members, UnaryOperator.identity(), customizer);
+  }
+
+  /**
+   * Starts the kit with extra cluster settings (e.g. security) and extra store settings.
+   *
+   * @param members at least 3
+   * @param clusterCustomizer applied to every member's cluster config ({@link TestCluster#start(int, UnaryOperator)})
+   * @param customizer applied to every member's {@link #storeConfigBuilder}
+   * @return the kit
+   */
+  public static StoreKit start(int members, UnaryOperator<ClusterConfig.Builder> clusterCustomizer,
+      UnaryOperator<StoreConfig.Builder> customizer) {
+    StoreKit kit = new StoreKit(TestCluster.start(members, clusterCustomizer), customizer);
     try {
       for (String n : kit.cluster.names()) {
         kit.open(n);

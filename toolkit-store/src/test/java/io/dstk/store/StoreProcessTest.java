@@ -98,24 +98,37 @@ class StoreProcessTest {
       store = ClusterStore.open(client, StoreProcessVoter.config(voters, raftBase));
       ClusterStore s = store;
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> s.counter("c").addAndGet(1) > 0);
+      // Voter JVMs started together can form separate views that MERGE3 joins seconds later: measure the fail-over
+      // from a settled cluster, where this member sees all three voters.
+      Cluster c = client;
+      await().atMost(Duration.ofSeconds(60)).until(() -> procs.keySet().stream().allMatch(v -> c.view().contains(v)));
       long before = s.counter("c").addAndGet(1);
       String leader = await().atMost(Duration.ofSeconds(10)).until(
           () -> procs.get("v1").leader.get(), l -> procs.containsKey(l));
 
       long t0 = System.nanoTime();
       procs.get(leader).process.destroyForcibly(); // SIGKILL
-      List<String> failures = new ArrayList<>();
-      long after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-          .until(() -> {
-            long a0 = System.nanoTime();
-            try {
-              return s.counter("c").addAndGet(1);
-            } catch (RuntimeException e) {
-              failures.add(e.getClass().getSimpleName() + "@" + (a0 - t0) / 1_000_000 + "+"
-                  + (System.nanoTime() - a0) / 1_000_000 + "ms: " + e.getMessage());
-              return before;
-            }
-          }, v -> v > before);
+      List<String> failures = new CopyOnWriteArrayList<>();
+      long after;
+      try {
+        after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+            .until(() -> {
+              long a0 = System.nanoTime();
+              try {
+                return s.counter("c").addAndGet(1);
+              } catch (RuntimeException e) {
+                failures.add(e.getClass().getSimpleName() + "@" + (a0 - t0) / 1_000_000 + "+"
+                    + (System.nanoTime() - a0) / 1_000_000 + "ms: " + e.getMessage());
+                return before;
+              }
+            }, v -> v > before);
+      } catch (ConditionTimeoutException e) {
+        Map<String, List<String>> output = new LinkedHashMap<>();
+        procs.forEach((n, v) -> output.put(n, List.copyOf(v.lines)));
+        throw new AssertionError("no write succeeded within 30 s of killing " + leader + "; " + failures.size()
+            + " failed attempts, first " + (failures.isEmpty() ? "-" : failures.get(0)) + ", last "
+            + (failures.isEmpty() ? "-" : failures.get(failures.size() - 1)) + "; voters' output " + output, e);
+      }
       if (!failures.isEmpty()) {
         System.out.println("attempts failed during fail-over: " + failures.size() + ", first: " + failures.get(0)
             + ", last: " + failures.get(failures.size() - 1));
@@ -260,9 +273,13 @@ class StoreProcessTest {
       TRIALS.add(ms);
       List<Long> sorted = new ArrayList<>(TRIALS);
       sorted.sort(null);
-      System.out.println("store fail-over ms after kill -9 (sorted): " + sorted + ", median "
-          + sorted.get(sorted.size() / 2));
+      int n = sorted.size();
+      long median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      System.out.println("store fail-over trial " + n + " (kill -9 of the leader JVM): " + ms + " ms; so far "
+          + sorted + ", median " + median + ", max " + sorted.get(n - 1) + ", target (election timeout + 1 s) "
+          + FaultTest.TARGET_MILLIS);
     }
+    // A generous ceiling for a loaded machine; the figures against the target are reported, not asserted.
     assertThat(ms).isLessThan(6_000);
   }
 }

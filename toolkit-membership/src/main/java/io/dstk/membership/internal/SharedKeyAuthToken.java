@@ -64,6 +64,16 @@ public final class SharedKeyAuthToken extends AuthToken {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /**
+   * Returns the wall clock that stamps and checks this member's tokens, so that a second channel of the member (e.g.
+   * the store's raft channel) can sign with the same clock.
+   *
+   * @return the clock, or null on an instance read from the wire
+   */
+  public InstantSource clock() {
+    return clock;
+  }
+
   private static SecretKeySpec deriveMacKey(SecretKey key) {
     try {
       Mac m = Mac.getInstance("HmacSHA256");
