@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +84,65 @@ class SnowflakeGeneratorTest {
         assertThat(gen.stats().clockFailures()).isEqualTo(1);
         clock.advance(1_001);
         assertThat(gen.nextId()).isGreaterThan(before);
+    }
+
+    /** Regression: a clock that stepped back again during a wait made the call wait without bound. */
+    @Test
+    void clockSteppingBackAgainDuringAWait_failsAfterTheToleranceInsteadOfWaitingOn() {
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        AtomicLong ticker = new AtomicLong();
+        SnowflakeGenerator gen = twitter(clock).clockSafety(ClockSafety.waitThenFail(Duration.ofMillis(10)))
+                .parker(ticker::addAndGet).ticker(ticker::get).build();
+        long before = gen.nextId();
+
+        clock.advance(-5);
+        clock.stepPerRead(-1);
+
+        assertThatThrownBy(gen::nextId).isInstanceOf(ClockMovedBackwardsException.class)
+                .hasMessageContaining("during a wait")
+                .satisfies(e -> assertThat(((ClockMovedBackwardsException) e).behindMillis())
+                        .isGreaterThan(10 + 20 - ticker.get() / 1_000_000));
+        assertThat(gen.stats().clockFailures()).isEqualTo(1);
+        clock.stepPerRead(0);
+        clock.set(NOW + 1);
+        assertThat(gen.nextId()).isGreaterThan(before);
+    }
+
+    @Test
+    void clockStallingDuringAWait_failsOnceTheAllowedWaitHasPassed() {
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        AtomicLong ticker = new AtomicLong();
+        SnowflakeGenerator gen = twitter(clock).clockSafety(ClockSafety.waitThenFail(Duration.ofMillis(100)))
+                .parker(ticker::addAndGet).ticker(ticker::get).build();
+        gen.nextId();
+        clock.advance(-50);
+
+        assertThatThrownBy(gen::nextId).isInstanceOf(ClockMovedBackwardsException.class)
+                .hasMessageContaining("during a wait");
+        // It waited (in virtual time) about what was allowed, not less and not without bound.
+        assertThat(ticker.get()).isBetween(Duration.ofMillis(100 + 20 - 51).toNanos(),
+                Duration.ofMillis(100 + 20).toNanos());
+    }
+
+    @Test
+    void everyBackwardStepIsCounted_alsoThoseTheLogicalClockAbsorbs() {
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        SnowflakeGenerator gen = twitter(clock).clockSafety(ClockSafety.logicalClock(Duration.ofMillis(50),
+                Duration.ZERO)).build();
+        gen.nextId();
+        clock.advance(-5);
+        gen.nextId();
+        gen.nextId();
+        assertThat(gen.stats().clockBackwardsEvents()).as("one step, seen by two calls").isEqualTo(1);
+        clock.advance(-3);
+        gen.nextId();
+        assertThat(gen.stats().clockBackwardsEvents()).as("a further step down").isEqualTo(2);
+        clock.advance(20);
+        gen.nextId();
+        clock.advance(-1);
+        gen.nextId();
+        assertThat(gen.stats().clockBackwardsEvents()).as("a new step after the clock caught up").isEqualTo(3);
+        assertThat(gen.stats().clockFailures()).isZero();
     }
 
     @Test

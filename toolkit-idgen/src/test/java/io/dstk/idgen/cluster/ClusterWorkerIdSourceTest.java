@@ -27,7 +27,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,6 +145,94 @@ class ClusterWorkerIdSourceTest {
                 assertThat(lease.nodeId()).isZero();
             }
         }
+    }
+
+    @Test
+    void closingTheSource_failsItsGeneratorsAtOnce_evenWithinWhatTheyWereGranted() {
+        ClusterWorkerIdSource s = source(kit.store("node-2"), "revoke").build();
+        SnowflakeGenerator g = generator(s);
+        try (g) {
+            long first = g.nextId();
+            s.close();
+            assertThatThrownBy(g::nextId).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("it was closed");
+            assertThatThrownBy(() -> g.nextIds(3)).isInstanceOf(WorkerIdUnavailableException.class);
+            assertThat(LAYOUT.decode(first).nodeId()).isEqualTo(g.nodeId());
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void earlyReleaseWithNoLeadAndNoDrift_nextHolderStartsAfterEverythingTheOldLeaseGranted() {
+        ClusterWorkerIdSource first = source(kit.store("node-3"), "early").maxWorkerIds(1)
+                .maxClockDrift(Duration.ZERO).maxLogicalClockLead(Duration.ZERO).build();
+        ClusterWorkerIdSource second = source(kit.store("node-4"), "early").maxWorkerIds(1)
+                .maxClockDrift(Duration.ZERO).maxLogicalClockLead(Duration.ZERO).build();
+        try (first; second) {
+            long granted;
+            try (WorkerIdLease old = first.acquire(LAYOUT)) {
+                granted = old.extend(System.currentTimeMillis());
+            }
+            try (WorkerIdLease next = second.acquire(LAYOUT)) {
+                assertThat(next.nodeId()).isZero();
+                assertThat(next.issuedUpToMillis()).isGreaterThanOrEqualTo(granted);
+            }
+        }
+    }
+
+    /**
+     * Regression: with maxLogicalClockLead and maxClockDrift 0, a closed source's generator went on issuing under
+     * its last grant (up to CHECK_INTERVAL_MILLIS ahead) while the next holder of its worker id, quarantined for
+     * less than that, issued ids with the same timestamps: duplicates. Virtual time (one wall clock for both
+     * members, the quarantine wait advances it) makes the overlap certain on the old code.
+     */
+    @Test
+    void closedSourceWithNoLeadAndNoDrift_itsGeneratorNeverSharesAnIdWithTheNextHolder() throws Exception {
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        AtomicLong skipped = new AtomicLong();
+        InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
+        LongSupplier ticker = () -> System.nanoTime() + skipped.get();
+        LongConsumer parker = nanos -> {
+            skipped.addAndGet(nanos);
+            wall.addAndGet((nanos + 999_999) / 1_000_000);
+        };
+        ClusterWorkerIdSource first = source(kit.store("node-1"), "ahead").maxWorkerIds(1).maxClockDrift(Duration.ZERO)
+                .maxLogicalClockLead(Duration.ZERO).clock(clock).ticker(ticker).parker(parker).build();
+        ClusterWorkerIdSource second = source(kit.store("node-2"), "ahead").maxWorkerIds(1).maxClockDrift(Duration.ZERO)
+                .maxLogicalClockLead(Duration.ZERO).clock(clock).ticker(ticker).parker(parker).build();
+        IssueLog old = new IssueLog("node-1");
+        IssueLog next = new IssueLog("node-2");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread[] issuing = new Thread[1];
+        try (first; second; SnowflakeGenerator g1 = IdGenerator.snowflake(LAYOUT).workerIds(first).clock(clock).build()) {
+            issuing[0] = new Thread(() -> old.issueUntil(g1, stop::get), "issuing");
+            issuing[0].start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> old.ids().size() >= 20);
+
+            first.close();
+            try (SnowflakeGenerator g2 = IdGenerator.snowflake(LAYOUT).workerIds(second).clock(clock).build()) {
+                wall.addAndGet(10);
+                long tick = wall.get();
+                for (int i = 0; i < 5; i++) {
+                    assertThat(next.issue(g2)).isTrue();
+                }
+                // The old generator either stopped or issued at the new holder's tick.
+                Thread t = issuing[0];
+                await().atMost(Duration.ofSeconds(60)).until(() -> !t.isAlive()
+                        || LAYOUT.decode(old.lastId()).timestamp().toEpochMilli() >= tick);
+                wall.addAndGet(ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS * 2);
+                assertThat(next.issue(g2)).isTrue();
+            }
+        } finally {
+            stop.set(true);
+            if (issuing[0] != null) {
+                issuing[0].join(60_000);
+            }
+        }
+        assertThat(old.failure).isInstanceOf(WorkerIdUnavailableException.class);
+        Invariants.assertNoDuplicates(old, next);
+        Invariants.assertLaterTimestamps(old, next);
     }
 
     @Test
