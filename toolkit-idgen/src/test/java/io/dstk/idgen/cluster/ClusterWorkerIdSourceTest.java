@@ -34,6 +34,9 @@ import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Cluster-leased worker ids on 5 members in one JVM (3 voters), TTL 600 ms, drift and lead 50 ms each. */
@@ -68,11 +71,23 @@ class ClusterWorkerIdSourceTest {
 
     @Test
     void fiveMembersGetDistinctWorkerIds() {
+        fiveMembers("five");
+    }
+
+    /** The chaos profile repeats the five-member and the restart tests (each repetition in groups of its own). */
+    @Tag("chaos")
+    @RepeatedTest(5)
+    void repeatedFiveMembersAndRestarts(RepetitionInfo r) {
+        fiveMembers("five-" + r.getCurrentRepetition());
+        restartRepeatedly("restarts-" + r.getCurrentRepetition(), "r" + r.getCurrentRepetition() + "-");
+    }
+
+    private static void fiveMembers(String group) {
         List<ClusterWorkerIdSource> sources = new ArrayList<>();
         List<SnowflakeGenerator> gens = new ArrayList<>();
         try {
             for (ClusterStore store : kit.stores()) {
-                ClusterWorkerIdSource s = source(store, "five").build();
+                ClusterWorkerIdSource s = source(store, group).build();
                 sources.add(s);
                 gens.add(generator(s));
             }
@@ -86,7 +101,7 @@ class ClusterWorkerIdSourceTest {
             }
             assertThat(workerIds).hasSize(5);
             assertThat(ids).hasSize(5000);
-            assertThat(kit.stores().get(0).leaseInfo("dstk.idgen.five." + gens.get(0).nodeId())).isPresent();
+            assertThat(kit.stores().get(0).leaseInfo("dstk.idgen." + group + "." + gens.get(0).nodeId())).isPresent();
         } finally {
             gens.forEach(SnowflakeGenerator::close);
             sources.forEach(ClusterWorkerIdSource::close);
@@ -337,28 +352,32 @@ class ClusterWorkerIdSourceTest {
 
     @Test
     void membersRestartedRepeatedly_neverShareALiveId() {
+        restartRepeatedly("restarts", "restart-");
+    }
+
+    private static void restartRepeatedly(String group, String prefix) {
         Map<String, ClusterWorkerIdSource> sources = new HashMap<>();
         Map<String, SnowflakeGenerator> gens = new HashMap<>();
         Map<Long, IssueLog> lastLogOfId = new HashMap<>();
         List<IssueLog> logs = new ArrayList<>();
-        List<String> live = new ArrayList<>(List.of("restart-1", "restart-2"));
+        List<String> live = new ArrayList<>(List.of(prefix + "1", prefix + "2"));
         int fresh = 3;
         try {
             for (String n : live) {
                 kit.join(n);
             }
-            for (String n : List.of("node-1", "node-2", "node-3", "node-4", "node-5", "restart-1", "restart-2")) {
-                start(n, sources, gens, lastLogOfId, logs);
+            for (String n : List.of("node-1", "node-2", "node-3", "node-4", "node-5", prefix + "1", prefix + "2")) {
+                start(group, n, sources, gens, lastLogOfId, logs);
             }
             for (int round = 0; round < 6; round++) {
                 String victim = live.remove(0);
                 gens.remove(victim).close();
                 sources.remove(victim).close();
                 kit.leave(victim);
-                String name = round % 2 == 0 ? victim : "restart-" + fresh++;
+                String name = round % 2 == 0 ? victim : prefix + fresh++;
                 kit.join(name);
                 live.add(name);
-                start(name, sources, gens, lastLogOfId, logs);
+                start(group, name, sources, gens, lastLogOfId, logs);
                 Set<Long> liveIds = new HashSet<>();
                 for (SnowflakeGenerator g : gens.values()) {
                     assertThat(liveIds.add(g.nodeId())).as("live worker ids %s", gens).isTrue();
@@ -372,9 +391,9 @@ class ClusterWorkerIdSourceTest {
         Invariants.assertNoDuplicates(logs.toArray(IssueLog[]::new));
     }
 
-    private static void start(String name, Map<String, ClusterWorkerIdSource> sources,
+    private static void start(String group, String name, Map<String, ClusterWorkerIdSource> sources,
             Map<String, SnowflakeGenerator> gens, Map<Long, IssueLog> lastLogOfId, List<IssueLog> logs) {
-        ClusterWorkerIdSource s = source(kit.store(name), "restarts").maxWorkerIds(8).build();
+        ClusterWorkerIdSource s = source(kit.store(name), group).maxWorkerIds(8).build();
         SnowflakeGenerator g = generator(s);
         sources.put(name, s);
         gens.put(name, g);
