@@ -293,6 +293,35 @@ class ClusterWorkerIdSourceTest {
     }
 
     @Test
+    void extendNeverGrantsTimestampsPastTheHoldersDeadline() {
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        AtomicLong skipped = new AtomicLong();
+        InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
+        ScheduledExecutorService noRenewals = Executors.newSingleThreadScheduledExecutor();
+        LongSupplier ticker = () -> System.nanoTime() + skipped.get();
+        ClusterWorkerIdSource s = source(kit.store("node-5"), "deadline").clock(clock).scheduler(noRenewals)
+                .ticker(ticker).build();
+        long before = ticker.getAsLong();
+        try (s; WorkerIdLease lease = s.acquire(LAYOUT)) {
+            noRenewals.shutdownNow();
+            // The deadline is TTL - drift after the request was sent (just after "before"). Jump to 30 ms before it.
+            long jump = before + TTL.minus(DRIFT).minusMillis(30).toNanos() - ticker.getAsLong();
+            skipped.addAndGet(jump);
+            wall.addAndGet(jump / 1_000_000);
+            long now = wall.get();
+            long limit = lease.extend(now);
+            assertThat(limit).as("capped by the deadline, below the usual grant").isBetween(now,
+                    now + ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS - 1);
+            skipped.addAndGet(Duration.ofMillis(60).toNanos());
+            wall.addAndGet(60);
+            assertThatThrownBy(() -> lease.extend(wall.get())).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("deadline passed");
+        } finally {
+            noRenewals.shutdownNow();
+        }
+    }
+
+    @Test
     void pausedHolderPastExpiry_stopsIssuing_andItsIdGoesToAnotherOnlyAfterTheQuarantine() throws Exception {
         ScheduledExecutorService pausable = Executors.newSingleThreadScheduledExecutor();
         ClusterWorkerIdSource paused = source(kit.store("node-4"), "pause").maxWorkerIds(1).scheduler(pausable).build();
