@@ -1,8 +1,8 @@
 package io.dstk.idgen;
 
-import java.time.Duration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -233,9 +233,10 @@ final class AtomicSnowflake implements SnowflakeGenerator {
             return millis;
         }
         synchronized (stepLock) {
+            // High-water first, then the clock: a tick below it was read after the reading that set it.
+            high = wallHigh;
             millis = clock.millis();
             tick = tickOfMillis(millis);
-            high = wallHigh;
             if (tick >= high) {
                 return millis;
             }

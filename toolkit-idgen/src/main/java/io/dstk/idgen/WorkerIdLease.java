@@ -4,7 +4,7 @@ package io.dstk.idgen;
  * The right to issue ids under one node id, obtained from a {@link WorkerIdSource}.
  *
  * <p>This is the extension point a worker-id source implements. A generator calls it only off its hot path:
- * once at start ({@link #nodeId()}, {@link #issuedUpToMillis()}), then {@link #extend(long)} each time its ids
+ * once at start ({@link #nodeId()}, {@link #issuedUpToMillis()}, {@link #onRevoke(Runnable)}), then {@link #extend(long)} each time its ids
  * reach the end of what the lease allows, and {@link #close()} once. Times are milliseconds since the Unix
  * epoch, compared with the generator's clock.
  *
@@ -14,8 +14,8 @@ package io.dstk.idgen;
  * A source that hands one node id to several holders over time must keep them apart with these two values:
  * a lease that expires returns its expiry (minus the clock drift it allows for) from {@code extend}, and the
  * next holder's {@code issuedUpToMillis()} covers the previous holder's last possible timestamp: the largest
- * value {@code extend} returned to it, which its generator may use until that timestamp has passed even after
- * the lease was closed or lost, and its maximum logical-clock lead ({@link ClockSafety#maxLead()}).
+ * value {@code extend} returned to it (a call that was already issuing when the lease ended may still use it, see
+ * {@link #onRevoke(Runnable)}), which includes its logical-clock lead ({@link ClockSafety#maxLead()}).
  *
  * <p>Implementations must be thread-safe.
  */
