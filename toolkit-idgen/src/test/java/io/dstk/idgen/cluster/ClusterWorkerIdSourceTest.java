@@ -388,6 +388,7 @@ class ClusterWorkerIdSourceTest {
         Map<String, ClusterWorkerIdSource> sources = new HashMap<>();
         Map<String, SnowflakeGenerator> gens = new HashMap<>();
         Map<Long, IssueLog> lastLogOfId = new HashMap<>();
+        Map<String, IssueLog> logOfName = new HashMap<>();
         List<IssueLog> logs = new ArrayList<>();
         List<String> live = new ArrayList<>(List.of(prefix + "1", prefix + "2"));
         int fresh = 3;
@@ -396,7 +397,7 @@ class ClusterWorkerIdSourceTest {
                 kit.join(n);
             }
             for (String n : List.of("node-1", "node-2", "node-3", "node-4", "node-5", prefix + "1", prefix + "2")) {
-                start(group, n, sources, gens, lastLogOfId, logs);
+                logOfName.put(n, start(group, n, sources, gens, lastLogOfId, logs));
             }
             for (int round = 0; round < 6; round++) {
                 String victim = live.remove(0);
@@ -406,10 +407,15 @@ class ClusterWorkerIdSourceTest {
                 String name = round % 2 == 0 ? victim : prefix + fresh++;
                 kit.join(name);
                 live.add(name);
-                start(group, name, sources, gens, lastLogOfId, logs);
+                logOfName.put(name, start(group, name, sources, gens, lastLogOfId, logs));
+                // Live: able to issue an id now (on a loaded machine a holder may lose its lease; it then fails).
                 Set<Long> liveIds = new HashSet<>();
-                for (SnowflakeGenerator g : gens.values()) {
-                    assertThat(liveIds.add(g.nodeId())).as("live worker ids %s", gens).isTrue();
+                Map<String, String> holders = new java.util.TreeMap<>();
+                gens.forEach((n, g) -> holders.put(n, g.nodeId() + " " + sources.get(n).stats()));
+                for (Map.Entry<String, SnowflakeGenerator> e : gens.entrySet()) {
+                    if (logOfName.get(e.getKey()).issue(e.getValue())) {
+                        assertThat(liveIds.add(e.getValue().nodeId())).as("live worker ids %s", holders).isTrue();
+                    }
                 }
             }
         } finally {
@@ -420,7 +426,7 @@ class ClusterWorkerIdSourceTest {
         Invariants.assertNoDuplicates(logs.toArray(IssueLog[]::new));
     }
 
-    private static void start(String group, String name, Map<String, ClusterWorkerIdSource> sources,
+    private static IssueLog start(String group, String name, Map<String, ClusterWorkerIdSource> sources,
             Map<String, SnowflakeGenerator> gens, Map<Long, IssueLog> lastLogOfId, List<IssueLog> logs) {
         ClusterWorkerIdSource s = source(kit.store(name), group).maxWorkerIds(8).build();
         SnowflakeGenerator g = generator(s);
@@ -436,5 +442,6 @@ class ClusterWorkerIdSourceTest {
             Invariants.assertLaterTimestamps(previous, log);
         }
         logs.add(log);
+        return log;
     }
 }
