@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * worker id of a group (retrying for up to 60 s while every id is held), prints {@code HOLDER <worker id>}, then
  * {@code ID <id>;} lines until it is killed, or a {@code LOST <reason>} line and exits when its worker id is lost.
  * Arguments: cluster name, base port, raft base port, node name, group, and optionally the number of worker ids
- * (default 1).
+ * (default 1) and the lease TTL in ms (default {@link ClusterWorkerIdSourceTest#TTL}).
  */
 public final class ProcessHolder {
     private static final Pattern ID_LINE = Pattern.compile("ID (-?[0-9]{1,19});");
@@ -39,7 +39,7 @@ public final class ProcessHolder {
     /**
      * Runs the holder.
      *
-     * @param args cluster name, base port, raft base port, node name, group[, worker ids]
+     * @param args cluster name, base port, raft base port, node name, group[, worker ids[, lease TTL ms]]
      */
     public static void main(String[] args) {
         Cluster cluster = Cluster.join(TestCluster.fastLocalhost(args[0], Integer.parseInt(args[1]))
@@ -47,7 +47,9 @@ public final class ProcessHolder {
         ClusterStore store = ClusterStore.open(cluster, StoreKit.storeConfigBuilder(Integer.parseInt(args[2])).build());
         store.awaitQuorum(Duration.ofSeconds(60));
         int workerIds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
-        ClusterWorkerIdSource source = ClusterWorkerIdSourceTest.source(store, args[4]).maxWorkerIds(workerIds).build();
+        Duration ttl = args.length > 6 ? Duration.ofMillis(Long.parseLong(args[6])) : ClusterWorkerIdSourceTest.TTL;
+        ClusterWorkerIdSource source = ClusterWorkerIdSourceTest.source(store, args[4]).maxWorkerIds(workerIds)
+                .leaseTtl(ttl).build();
         SnowflakeGenerator gen = null;
         long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (gen == null) {

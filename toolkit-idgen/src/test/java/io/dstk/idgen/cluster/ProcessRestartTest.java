@@ -29,13 +29,18 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holders in their own JVMs, two worker ids for two live holders: one after the other is killed with {@code kill -9}
- * and a new process (a new member) is started in its place, which waits until the dead one's id is free again. The
- * live holders never share a worker id, each worker id's next holder issues only timestamps above its previous holder's
+ * Holders in their own JVMs (lease TTL 2 s), two worker ids for two live holders: one after the other is killed with
+ * {@code kill -9} and a new process (a new member) is started in its place, which waits until the dead one's id is
+ * free again. The live holders never share a worker id, each worker id's next holder issues only timestamps above its previous holder's
  * (by more than lead + drift), and no id is issued twice across all processes.
  */
 class ProcessRestartTest {
     private static final int WORKER_IDS = 2;
+    /**
+     * Longer than the in-JVM tests' 600 ms: the holder that stays must not lose its lease while JVMs start on a
+     * loaded machine (a lost lease is safe, but would end the trial early).
+     */
+    private static final Duration TTL = Duration.ofSeconds(2);
 
     @Test
     void holdersKilledAndRestartedRepeatedly_neverShareALiveIdNorIssueAnIdTwice() throws Exception {
@@ -133,7 +138,8 @@ class ProcessRestartTest {
                     "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                     "-cp", System.getProperty("java.class.path"), ProcessHolder.class.getName(),
                     kit.cluster.clusterName(), Integer.toString(kit.cluster.basePort()),
-                    Integer.toString(kit.raftBase()), name, group, Integer.toString(WORKER_IDS))
+                    Integer.toString(kit.raftBase()), name, group, Integer.toString(WORKER_IDS),
+                    Long.toString(TTL.toMillis()))
                     .redirectErrorStream(true).start();
             return new Child(name, p);
         }
