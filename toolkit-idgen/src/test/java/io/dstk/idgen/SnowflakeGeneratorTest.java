@@ -2,12 +2,20 @@ package io.dstk.idgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -232,6 +240,70 @@ class SnowflakeGeneratorTest {
 
         assertThat(closes).hasValue(1);
         assertThatThrownBy(gen::nextId).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    /**
+     * A lease revoked while threads issue ids and extend it every millisecond, the revocation landing inside an
+     * extend call (after the lease decided to grant): that grant must not undo the revocation, so every thread stops
+     * with the typed exception and a call made afterwards fails at once.
+     */
+    @Test
+    void revokedLease_everyThreadStops_evenWhenTheRevocationLandsInsideExtend() throws Exception {
+        AtomicReference<Runnable> revoker = new AtomicReference<>();
+        AtomicInteger extendCalls = new AtomicInteger();
+        AtomicBoolean revoked = new AtomicBoolean();
+        WorkerIdSource revocable = layout -> new WorkerIdLease() {
+            @Override
+            public long nodeId() {
+                return 3;
+            }
+
+            @Override
+            public long issuedUpToMillis() {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public long extend(long wantedMillis) {
+                if (extendCalls.incrementAndGet() == 20) {
+                    revoker.get().run();
+                    revoked.set(true);
+                }
+                return wantedMillis; // one tick at a time, and never refused: only the revocation stops ids
+            }
+
+            @Override
+            public void onRevoke(Runnable action) {
+                revoker.set(action);
+            }
+        };
+        SnowflakeGenerator gen = IdGenerator.snowflake(SnowflakeLayout.twitter()).workerIds(revocable).build();
+        AtomicLong issued = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<WorkerIdUnavailableException>> stopped = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                stopped.add(pool.submit(() -> {
+                    for (;;) {
+                        try {
+                            gen.nextId();
+                            issued.incrementAndGet();
+                        } catch (WorkerIdUnavailableException e) {
+                            return e;
+                        }
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(revoked::get);
+
+            assertThatThrownBy(gen::nextId).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("revoked");
+            for (Future<WorkerIdUnavailableException> f : stopped) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).hasMessageContaining("node id 3");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
