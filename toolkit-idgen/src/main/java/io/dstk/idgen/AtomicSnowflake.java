@@ -1,9 +1,12 @@
 package io.dstk.idgen;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The Snowflake generator.
@@ -18,14 +21,30 @@ final class AtomicSnowflake implements SnowflakeGenerator {
      * function of the state and the state only grows: no duplicate and no smaller id.
      *
      * grantedTick is the last tick the lease allows (capped by the layout's last tick); it is only compared
-     * with, and changes only in extend(). Statistics are counted only off the hot path: on a tick change the
-     * winner adds the ids of the tick it leaves.
+     * with, and changes only in extend(), close() and revoke(). REVOKED and CLOSED lie below every tick, so the
+     * hot path refuses at once and the call goes to extend(), which throws. revoke() may run on any thread (the
+     * lease's source closing or losing it) and takes no lock: it and extend() change grantedTick by CAS.
+     * Statistics are counted only off the hot path: on a tick change the winner adds the ids of the tick it
+     * leaves, and records the wall tick it read (wallHigh) so that the slow path can notice backward steps.
      */
     private static final long CLOSED = Long.MIN_VALUE;
+    private static final long REVOKED = Long.MIN_VALUE + 1;
+    /** Slack on top of the wait a call is allowed, for the wall clock's granularity. */
+    static final long WAIT_GRACE_MILLIS = 20;
+    private static final VarHandle GRANTED;
+
+    static {
+        try {
+            GRANTED = MethodHandles.lookup().findVarHandle(AtomicSnowflake.class, "grantedTick", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final SnowflakeLayout layout;
     private final InstantSource clock;
     private final LongConsumer parker;
+    private final LongSupplier ticker;
     private final WorkerIdLease lease;
     private final long nodeId;
     private final long placedNode;
@@ -46,11 +65,18 @@ final class AtomicSnowflake implements SnowflakeGenerator {
     private final AtomicLong clockBackwards = new AtomicLong();
     private final AtomicLong clockFailures = new AtomicLong();
     private final AtomicLong ticksWaited = new AtomicLong();
+    /** The highest wall-clock tick known to have been read (racy, may lag: it never makes a step up). */
+    private volatile long wallHigh = Long.MIN_VALUE;
+    /** The backward step counted last: the high-water it stepped back from, and the latest reading below it. */
+    private final Object stepLock = new Object();
+    private volatile long stepHigh = Long.MIN_VALUE;
+    private volatile long stepLast = Long.MIN_VALUE;
 
     AtomicSnowflake(SnowflakeGenerator.Builder b, WorkerIdLease lease) {
         this.layout = b.layout;
         this.clock = b.clock;
         this.parker = b.parker;
+        this.ticker = b.ticker;
         this.lease = lease;
         this.nodeId = lease.nodeId();
         if (nodeId < 0 || nodeId > layout.maxNodeId()) {
@@ -81,11 +107,11 @@ final class AtomicSnowflake implements SnowflakeGenerator {
         }
         this.state = new AtomicLong((startTick << seqBits) | seqMask);
         completed.set(-(seqMask + 1));
+        lease.onRevoke(this::revoke);
     }
 
     private long nowTick() {
-        long ms = clock.millis() - epochMillis;
-        return tickMillis == 1 ? ms : Math.floorDiv(ms, tickMillis);
+        return tickOfMillis(clock.millis());
     }
 
     @Override
@@ -100,6 +126,7 @@ final class AtomicSnowflake implements SnowflakeGenerator {
                 }
                 if (state.compareAndSet(s, now << seqBits)) {
                     completed.getAndAdd((s & seqMask) + 1);
+                    wallHigh = now;
                     return (now << tsShift) | placedNode;
                 }
             } else if (now == last && (s & seqMask) != seqMask && now <= grantedTick) {
@@ -139,7 +166,7 @@ final class AtomicSnowflake implements SnowflakeGenerator {
      */
     private long reserve(int want, long[] out, int off) {
         for (;;) {
-            long now = nowTick();
+            long now = tickOfMillis(readClock());
             long s = state.get();
             long last = s >>> seqBits;
             long seq = s & seqMask;
@@ -181,26 +208,83 @@ final class AtomicSnowflake implements SnowflakeGenerator {
         }
     }
 
-    /** Waits until the wall clock reaches {@code target}, or throws if that is a backward step too large. */
+    private long tickOfMillis(long millis) {
+        long ms = millis - epochMillis;
+        return tickMillis == 1 ? ms : Math.floorDiv(ms, tickMillis);
+    }
+
+    /**
+     * Reads the wall clock (ms) on the slow path and counts a backward step when it is behind a tick read before.
+     * Each step is counted once: by the first call that sees the clock below the high-water mark, or below the last
+     * reading of an earlier step. Such a reading is taken again under a lock, so the readings compared are ordered
+     * in time and a race between callers is not mistaken for a step. Returns the reading the caller must use.
+     */
+    private long readClock() {
+        long millis = clock.millis();
+        long tick = tickOfMillis(millis);
+        long high = wallHigh;
+        if (tick >= high) {
+            if (tick > high) {
+                wallHigh = tick;
+            }
+            return millis;
+        }
+        if (high == stepHigh && tick >= stepLast) {
+            return millis;
+        }
+        synchronized (stepLock) {
+            // High-water first, then the clock: a tick below it was read after the reading that set it.
+            high = wallHigh;
+            millis = clock.millis();
+            tick = tickOfMillis(millis);
+            if (tick >= high) {
+                return millis;
+            }
+            if (high != stepHigh || tick < stepLast) {
+                clockBackwards.incrementAndGet();
+            }
+            stepHigh = high;
+            stepLast = tick;
+            return millis;
+        }
+    }
+
+    /**
+     * Waits until the wall clock reaches {@code target}, or throws if that is a backward step too large, or if the
+     * clock does not get there within the wait allowed at the start (plus {@link #WAIT_GRACE_MILLIS}): a clock that
+     * steps back again, or stalls, during the wait fails the call instead of stalling it without bound.
+     */
     private void awaitClock(long now, long last, long target) {
         long waitTicks = target - now;
-        if (now < last - maxLeadTicks) {
-            clockBackwards.incrementAndGet();
-            if (waitTicks > 1 && waitTicks * tickMillis > maxWaitMillis) {
-                clockFailures.incrementAndGet();
-                throw new ClockMovedBackwardsException(waitTicks * tickMillis, "clock moved backwards: the wall clock"
-                        + " is at " + clock.instant() + ", " + (last - now) * tickMillis + " ms behind the last id's"
-                        + " timestamp " + java.time.Instant.ofEpochMilli(layout.startMillisOf(last))
-                        + "; issuing an id needs a wait of " + waitTicks * tickMillis + " ms, more than maxWait "
-                        + maxWaitMillis + " ms (maxLead " + maxLeadTicks * tickMillis + " ms)");
-            }
+        long waitMillis = waitTicks * tickMillis;
+        if (now < last - maxLeadTicks && waitTicks > 1 && waitMillis > maxWaitMillis) {
+            clockFailures.incrementAndGet();
+            throw new ClockMovedBackwardsException(waitMillis, "clock moved backwards: the wall clock"
+                    + " is at " + clock.instant() + ", " + (last - now) * tickMillis + " ms behind the last id's"
+                    + " timestamp " + java.time.Instant.ofEpochMilli(layout.startMillisOf(last))
+                    + "; issuing an id needs a wait of " + waitMillis + " ms, more than maxWait "
+                    + maxWaitMillis + " ms (maxLead " + maxLeadTicks * tickMillis + " ms)");
         }
         ticksWaited.addAndGet(waitTicks);
+        long allowedMillis = Math.max(maxWaitMillis, waitMillis);
+        long budget = toNanos(allowedMillis + WAIT_GRACE_MILLIS);
+        long start = ticker.getAsLong();
         long targetMillis = epochMillis + target * tickMillis;
         for (;;) {
-            long remaining = targetMillis - clock.millis();
+            long wall = readClock();
+            long remaining = targetMillis - wall;
             if (remaining <= 0) {
                 return;
+            }
+            long left = budget - (ticker.getAsLong() - start);
+            if (toNanos(remaining) > left) {
+                clockFailures.incrementAndGet();
+                throw new ClockMovedBackwardsException(remaining, "clock moved backwards during a wait: the wall"
+                        + " clock is at " + java.time.Instant.ofEpochMilli(wall) + ", still " + remaining
+                        + " ms short of the timestamp the next id needs, "
+                        + java.time.Instant.ofEpochMilli(targetMillis) + ", and cannot get there within the "
+                        + allowedMillis + " ms (+ " + WAIT_GRACE_MILLIS + " ms grace) the call may wait (maxWait "
+                        + maxWaitMillis + " ms)");
             }
             if (remaining > 2) {
                 parker.accept(Math.min(remaining - 1, 50) * 1_000_000L);
@@ -210,10 +294,30 @@ final class AtomicSnowflake implements SnowflakeGenerator {
         }
     }
 
+    private static long toNanos(long millis) {
+        return millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : millis * 1_000_000L;
+    }
+
+    /** The lease ended without this generator closing it: refuse further ids at once. Lock-free, idempotent. */
+    private void revoke() {
+        for (;;) {
+            long g = grantedTick;
+            if (g == CLOSED || g == REVOKED || GRANTED.compareAndSet(this, g, REVOKED)) {
+                return;
+            }
+        }
+    }
+
     private synchronized void extend(long tick) {
         long granted = grantedTick;
         if (granted == CLOSED) {
             throw new IllegalStateException("generator for node " + nodeId + " is closed");
+        }
+        if (granted == REVOKED) {
+            // The lease says why (and a lease that ended must refuse); if it does not, say it here.
+            lease.extend(layout.startMillisOf(tick));
+            throw new WorkerIdUnavailableException("the lease of node id " + nodeId + " ended (revoked by its"
+                    + " source)");
         }
         if (tick <= granted) {
             return;
@@ -229,7 +333,11 @@ final class AtomicSnowflake implements SnowflakeGenerator {
                     + allowed + " ms but the next id needs " + wanted + " ms");
         }
         long allowedTick = allowed == Long.MAX_VALUE ? maxTick : Math.min(maxTick, layout.tickOf(allowed));
-        grantedTick = allowedTick;
+        if (!GRANTED.compareAndSet(this, granted, allowedTick)) {
+            // Revoked meanwhile (close() holds this lock, so it cannot have been closed).
+            throw new WorkerIdUnavailableException("the lease of node id " + nodeId + " ended (revoked by its"
+                    + " source)");
+        }
     }
 
     @Override

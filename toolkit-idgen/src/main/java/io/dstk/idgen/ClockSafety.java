@@ -13,7 +13,10 @@ import java.util.Objects;
  * clock to catch up if that takes at most {@link #maxWait()}, and otherwise throws
  * {@link ClockMovedBackwardsException} without issuing an id. A wait of at most one tick (the next tick, when
  * the current one's sequence is used up or the clock is one tick short) is always allowed, whatever
- * {@code maxWait} says.
+ * {@code maxWait} says. The whole wait of a call is bounded, measured on the monotonic clock: if the wall clock
+ * steps back again or stalls while the call waits, so that it cannot reach the tick needed within the wait
+ * allowed at the start (plus a grace of 20 ms for the clock's granularity), the call fails with
+ * {@link ClockMovedBackwardsException} instead of waiting on.
  *
  * <ul>
  *   <li>{@link #waitThenFail(Duration)} (lead 0): ids always carry the wall-clock time; after a backward step

@@ -32,7 +32,8 @@ public interface IdGenerator {
      * that stepped back within the configured tolerance).
      *
      * @return a new id
-     * @throws ClockMovedBackwardsException if the clock went back further than the generator may wait
+     * @throws ClockMovedBackwardsException if the clock went back further than the generator may wait, or stepped
+     *         back again or stalled while the call waited (see {@link ClockSafety})
      * @throws WorkerIdUnavailableException if the worker id can no longer be used (its lease ended)
      * @throws IllegalStateException if the layout's timestamp field has run out of ticks
      */

@@ -17,20 +17,12 @@ import java.util.Objects;
 public final class ShortCodes {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final byte[] BASE62_VALUES = new byte[128];
-    private static final byte[] CROCKFORD_VALUES = new byte[128];
 
     static {
         java.util.Arrays.fill(BASE62_VALUES, (byte) -1);
         for (int i = 0; i < BASE62.length; i++) {
             BASE62_VALUES[BASE62[i]] = (byte) i;
         }
-        System.arraycopy(Ulid.VALUES, 0, CROCKFORD_VALUES, 0, 128);
-        CROCKFORD_VALUES['O'] = 0;
-        CROCKFORD_VALUES['o'] = 0;
-        CROCKFORD_VALUES['I'] = 1;
-        CROCKFORD_VALUES['i'] = 1;
-        CROCKFORD_VALUES['L'] = 1;
-        CROCKFORD_VALUES['l'] = 1;
     }
 
     private ShortCodes() {
@@ -93,7 +85,7 @@ public final class ShortCodes {
      *         than 2^64 - 1
      */
     public static long fromCrockford32(CharSequence text) {
-        return decode(text, 32, CROCKFORD_VALUES, "Crockford base32", "0-9 and A-Z without U");
+        return decode(text, 32, Ulid.VALUES, "Crockford base32", "0-9 and A-Z without U");
     }
 
     private static long decode(CharSequence text, int radix, byte[] values, String name, String allowed) {

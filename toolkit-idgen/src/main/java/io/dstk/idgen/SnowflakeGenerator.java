@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * A Snowflake {@link IdGenerator}: ids made of a timestamp, a node id and a per-tick sequence, laid out by a
@@ -47,8 +48,10 @@ public interface SnowflakeGenerator extends IdGenerator, AutoCloseable {
      * be a few ids apart from each other).
      *
      * @param idsIssued            ids issued since the start
-     * @param clockBackwardsEvents calls that found the wall clock behind the last tick by more than the allowed
-     *                             lead (they waited or failed)
+     * @param clockBackwardsEvents backward steps of the wall clock the generator saw: a reading below a tick it
+     *                             had read before, counted once per step, whether the logical clock absorbed
+     *                             it, the call waited or it failed (a step the clock recovered from between
+     *                             two calls' readings is not seen)
      * @param clockFailures        calls that failed with {@link ClockMovedBackwardsException}
      * @param ticksWaited          ticks that calls spent waiting, for a used-up tick or a clock that went back
      * @param lead                 how far the logical clock is ahead of the wall clock now (zero if not)
@@ -66,6 +69,7 @@ public interface SnowflakeGenerator extends IdGenerator, AutoCloseable {
         InstantSource clock = InstantSource.system();
         ClockSafety clockSafety = ClockSafety.defaults();
         LongConsumer parker = LockSupport::parkNanos;
+        LongSupplier ticker = System::nanoTime;
 
         Builder(SnowflakeLayout layout) {
             this.layout = Objects.requireNonNull(layout, "layout");
@@ -122,6 +126,12 @@ public interface SnowflakeGenerator extends IdGenerator, AutoCloseable {
         /** For tests in virtual time: how a waiting caller pauses for the given nanoseconds. */
         Builder parker(LongConsumer parker) {
             this.parker = Objects.requireNonNull(parker, "parker");
+            return this;
+        }
+
+        /** For tests in virtual time: the monotonic clock (nanoseconds) that bounds a caller's wait. */
+        Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

@@ -11,13 +11,16 @@ import java.util.UUID;
  *
  * <p>Immutable value; {@link #compareTo} orders by the 128 bits as an unsigned number, which is the order of
  * the text and of the timestamps. {@link #parse(CharSequence)} is case-insensitive and strict:
- * exactly 26 characters from {@code 0123456789ABCDEFGHJKMNPQRSTVWXYZ}, the first at most {@code 7}.
+ * exactly 26 characters from {@code 0123456789ABCDEFGHJKMNPQRSTVWXYZ}, the first at most {@code 7}; like any
+ * Crockford base32 decoder it reads {@code O} as {@code 0} and {@code I}, {@code L} as {@code 1} (they are never
+ * written); {@code U} and every other character are rejected.
  * Make ULIDs with {@link UlidGenerator}.
  */
 public final class Ulid implements Comparable<Ulid>, Serializable {
     private static final long serialVersionUID = 1L;
 
     static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    /** Crockford base32 decoding, either case: the alphabet, plus {@code O} as 0 and {@code I}, {@code L} as 1. */
     static final byte[] VALUES = new byte[128];
 
     static {
@@ -25,6 +28,12 @@ public final class Ulid implements Comparable<Ulid>, Serializable {
         for (int i = 0; i < ALPHABET.length; i++) {
             VALUES[ALPHABET[i]] = (byte) i;
             VALUES[Character.toLowerCase(ALPHABET[i])] = (byte) i;
+        }
+        for (char c : "Oo".toCharArray()) {
+            VALUES[c] = 0;
+        }
+        for (char c : "IiLl".toCharArray()) {
+            VALUES[c] = 1;
         }
     }
 
@@ -83,7 +92,8 @@ public final class Ulid implements Comparable<Ulid>, Serializable {
      * @param text the text
      * @return the ULID
      * @throws NullPointerException if {@code text} is null
-     * @throws IllegalArgumentException if it is not 26 characters of Crockford base32 starting with 0 to 7
+     * @throws IllegalArgumentException if it is not 26 characters of Crockford base32 (with {@code O} read as 0,
+     *         {@code I} and {@code L} as 1) starting with 0 to 7
      */
     public static Ulid parse(CharSequence text) {
         Objects.requireNonNull(text, "text");
@@ -98,7 +108,8 @@ public final class Ulid implements Comparable<Ulid>, Serializable {
             int v = c < 128 ? VALUES[c] : -1;
             if (v < 0) {
                 throw new IllegalArgumentException("ULID '" + text + "' has '" + c + "' at index " + i
-                        + ", which is not a Crockford base32 character (0-9, A-Z without I, L, O, U)");
+                        + ", which is not a Crockford base32 character (0-9 and A-Z without U; O reads as 0, I and L"
+                        + " as 1)");
             }
             if (i == 0 && v > 7) {
                 throw new IllegalArgumentException("ULID '" + text + "' starts with '" + c

@@ -2,11 +2,20 @@ package io.dstk.idgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +92,65 @@ class SnowflakeGeneratorTest {
         assertThat(gen.stats().clockFailures()).isEqualTo(1);
         clock.advance(1_001);
         assertThat(gen.nextId()).isGreaterThan(before);
+    }
+
+    /** Regression: a clock that stepped back again during a wait made the call wait without bound. */
+    @Test
+    void clockSteppingBackAgainDuringAWait_failsAfterTheToleranceInsteadOfWaitingOn() {
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        AtomicLong ticker = new AtomicLong();
+        SnowflakeGenerator gen = twitter(clock).clockSafety(ClockSafety.waitThenFail(Duration.ofMillis(10)))
+                .parker(ticker::addAndGet).ticker(ticker::get).build();
+        long before = gen.nextId();
+
+        clock.advance(-5);
+        clock.stepPerRead(-1);
+
+        assertThatThrownBy(gen::nextId).isInstanceOf(ClockMovedBackwardsException.class)
+                .hasMessageContaining("during a wait")
+                .satisfies(e -> assertThat(((ClockMovedBackwardsException) e).behindMillis())
+                        .isGreaterThan(10 + 20 - ticker.get() / 1_000_000));
+        assertThat(gen.stats().clockFailures()).isEqualTo(1);
+        clock.stepPerRead(0);
+        clock.set(NOW + 1);
+        assertThat(gen.nextId()).isGreaterThan(before);
+    }
+
+    @Test
+    void clockStallingDuringAWait_failsOnceTheAllowedWaitHasPassed() {
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        AtomicLong ticker = new AtomicLong();
+        SnowflakeGenerator gen = twitter(clock).clockSafety(ClockSafety.waitThenFail(Duration.ofMillis(100)))
+                .parker(ticker::addAndGet).ticker(ticker::get).build();
+        gen.nextId();
+        clock.advance(-50);
+
+        assertThatThrownBy(gen::nextId).isInstanceOf(ClockMovedBackwardsException.class)
+                .hasMessageContaining("during a wait");
+        // It waited (in virtual time) about what was allowed, not less and not without bound.
+        assertThat(ticker.get()).isBetween(Duration.ofMillis(100 + 20 - 51).toNanos(),
+                Duration.ofMillis(100 + 20).toNanos());
+    }
+
+    @Test
+    void everyBackwardStepIsCounted_alsoThoseTheLogicalClockAbsorbs() {
+        TestClocks.Manual clock = new TestClocks.Manual(NOW);
+        SnowflakeGenerator gen = twitter(clock).clockSafety(ClockSafety.logicalClock(Duration.ofMillis(50),
+                Duration.ZERO)).build();
+        gen.nextId();
+        clock.advance(-5);
+        gen.nextId();
+        gen.nextId();
+        assertThat(gen.stats().clockBackwardsEvents()).as("one step, seen by two calls").isEqualTo(1);
+        clock.advance(-3);
+        gen.nextId();
+        assertThat(gen.stats().clockBackwardsEvents()).as("a further step down").isEqualTo(2);
+        clock.advance(20);
+        gen.nextId();
+        clock.advance(-1);
+        gen.nextId();
+        assertThat(gen.stats().clockBackwardsEvents()).as("a new step after the clock caught up").isEqualTo(3);
+        assertThat(gen.stats().clockFailures()).isZero();
     }
 
     @Test
@@ -172,6 +240,70 @@ class SnowflakeGeneratorTest {
 
         assertThat(closes).hasValue(1);
         assertThatThrownBy(gen::nextId).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    /**
+     * A lease revoked while threads issue ids and extend it every millisecond, the revocation landing inside an
+     * extend call (after the lease decided to grant): that grant must not undo the revocation, so every thread stops
+     * with the typed exception and a call made afterwards fails at once.
+     */
+    @Test
+    void revokedLease_everyThreadStops_evenWhenTheRevocationLandsInsideExtend() throws Exception {
+        AtomicReference<Runnable> revoker = new AtomicReference<>();
+        AtomicInteger extendCalls = new AtomicInteger();
+        AtomicBoolean revoked = new AtomicBoolean();
+        WorkerIdSource revocable = layout -> new WorkerIdLease() {
+            @Override
+            public long nodeId() {
+                return 3;
+            }
+
+            @Override
+            public long issuedUpToMillis() {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public long extend(long wantedMillis) {
+                if (extendCalls.incrementAndGet() == 20) {
+                    revoker.get().run();
+                    revoked.set(true);
+                }
+                return wantedMillis; // one tick at a time, and never refused: only the revocation stops ids
+            }
+
+            @Override
+            public void onRevoke(Runnable action) {
+                revoker.set(action);
+            }
+        };
+        SnowflakeGenerator gen = IdGenerator.snowflake(SnowflakeLayout.twitter()).workerIds(revocable).build();
+        AtomicLong issued = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<WorkerIdUnavailableException>> stopped = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                stopped.add(pool.submit(() -> {
+                    for (;;) {
+                        try {
+                            gen.nextId();
+                            issued.incrementAndGet();
+                        } catch (WorkerIdUnavailableException e) {
+                            return e;
+                        }
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(revoked::get);
+
+            assertThatThrownBy(gen::nextId).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("revoked");
+            for (Future<WorkerIdUnavailableException> f : stopped) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).hasMessageContaining("node id 3");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -69,12 +69,20 @@ class UlidTest {
     }
 
     @Test
+    void parseReadsOAsZeroAndIAndLAsOne_likeEveryCrockfordDecoder() {
+        Ulid canonical = Ulid.parse("01ARZ3NDEKTSV4RRFFQ69G5F10");
+        assertThat(Ulid.parse("0IARZ3NDEKTSV4RRFFQ69G5FIO")).isEqualTo(Ulid.parse("01ARZ3NDEKTSV4RRFFQ69G5F10"));
+        assertThat(Ulid.parse("OlARZ3NDEKTSV4RRFFQ69G5FLo")).isEqualTo(canonical);
+        assertThat(canonical.toString()).isEqualTo("01ARZ3NDEKTSV4RRFFQ69G5F10");
+    }
+
+    @Test
     void badTextIsRejected() {
         assertThatThrownBy(() -> Ulid.parse("01ARZ3NDEKTSV4RRFFQ69G5FA")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("25 characters");
         assertThatThrownBy(() -> Ulid.parse("01ARZ3NDEKTSV4RRFFQ69G5FAVV"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("27 characters");
-        for (char bad : new char[] {'I', 'L', 'O', 'U', 'i', '-', ' ', 'é', '*'}) {
+        for (char bad : new char[] {'U', 'u', '-', ' ', 'é', '*'}) {
             String text = "01ARZ3NDEKTSV4RRFFQ69G5FA" + bad;
             assertThatThrownBy(() -> Ulid.parse(text)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("at index 25");

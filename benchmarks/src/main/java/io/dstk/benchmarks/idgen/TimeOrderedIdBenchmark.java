@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.State;
  * <ul>
  *   <li>{@code dstkUuidV7Secure} ({@code UuidV7.secure()}, SecureRandom) vs {@code uuidCreatorTimeOrderedEpoch}
  *       (uuid-creator's default v7);</li>
- *   <li>{@code dstkUuidV7Fast} ({@code UuidV7.fast()}) vs {@code uuidCreatorTimeOrderedEpochPlus1} and
- *       {@code uuidCreatorTimeOrderedEpochFast} (its fastest v7 variants);</li>
+ *   <li>{@code dstkUuidV7Fast} ({@code UuidV7.fast()}) vs {@code uuidCreatorTimeOrderedEpochPlus1},
+ *       {@code uuidCreatorTimeOrderedEpochPlusN} and {@code uuidCreatorTimeOrderedEpochFast} (its fastest v7
+ *       variants);</li>
  *   <li>{@code dstkUlidMonotonic} vs {@code ulidCreatorMonotonic} ({@code UlidCreator.getMonotonicUlid()});</li>
  *   <li>{@code jdkRandomUuid} ({@code UUID.randomUUID()}) as the floor every contender must beat.</li>
  * </ul>
@@ -70,6 +71,11 @@ public class TimeOrderedIdBenchmark {
     @Benchmark
     public UUID uuidCreatorTimeOrderedEpochPlus1() {
         return UuidCreator.getTimeOrderedEpochPlus1();
+    }
+
+    @Benchmark
+    public UUID uuidCreatorTimeOrderedEpochPlusN() {
+        return UuidCreator.getTimeOrderedEpochPlusN();
     }
 
     @Benchmark

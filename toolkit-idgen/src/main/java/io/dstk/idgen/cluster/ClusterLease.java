@@ -5,9 +5,11 @@ import io.dstk.idgen.WorkerIdUnavailableException;
 import io.dstk.store.Lease;
 import io.dstk.store.LeaseLostException;
 
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One leased worker id: the holder's deadline by its monotonic clock, renewals, and the limits handed to the
@@ -18,7 +20,12 @@ final class ClusterLease implements WorkerIdLease {
      * deadline = s + ttl - drift for the send time s of the last accepted grant or renewal. Once lost or closed the
      * lease stays so (the flag is sticky; a late successful renewal does not revive it). extend() grants the
      * generator at most CHECK_INTERVAL_MILLIS of wall-clock timestamps, never past the deadline, so the generator
-     * comes back here (a local check, no store command) at least that often.
+     * comes back here (a local check, no store command) at least that often. So a timestamp granted lies at most
+     * max(CHECK_INTERVAL_MILLIS, maxLogicalClockLead) past the holder's wall clock at the grant, and never past its
+     * deadline: a holder that releases early (close) is covered by the next holder's quarantine, which is at least
+     * that long, and one that expires never issues past its deadline. When the lease ends (closed or lost), the
+     * generator's grant is revoked at once (onRevoke), outside this object's lock: the generator's extend() holds
+     * its own lock while it calls in here.
      */
     private final ClusterWorkerIdSource source;
     private final long nodeId;
@@ -27,6 +34,7 @@ final class ClusterLease implements WorkerIdLease {
     private volatile long issuedUpTo = Long.MIN_VALUE;
     private volatile boolean done;
     private volatile String why;
+    private final AtomicReference<Runnable> revoker = new AtomicReference<>();
 
     ClusterLease(ClusterWorkerIdSource source, long nodeId, Lease lease, long deadline) {
         this.source = source;
@@ -80,6 +88,22 @@ final class ClusterLease implements WorkerIdLease {
         return limit;
     }
 
+    @Override
+    public void onRevoke(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        revoker.set(action);
+        if (done) {
+            revoke();
+        }
+    }
+
+    private void revoke() {
+        Runnable r = revoker.getAndSet(null);
+        if (r != null) {
+            r.run();
+        }
+    }
+
     private WorkerIdUnavailableException unavailable(String reason) {
         return new WorkerIdUnavailableException("worker id " + nodeId + " of group " + source.group()
                 + " (epoch " + lease.epoch() + ") may no longer be used: " + reason);
@@ -129,14 +153,17 @@ final class ClusterLease implements WorkerIdLease {
         });
     }
 
-    private synchronized void lose(String reason) {
-        if (done) {
-            return;
+    private void lose(String reason) {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            why = reason;
+            done = true;
         }
-        why = reason;
-        done = true;
         source.losses.incrementAndGet();
         source.released(this);
+        revoke();
         try {
             // Never block the caller (a generator, or a store callback thread) on a store command.
             source.scheduler().execute(this::releaseQuietly);
@@ -154,13 +181,16 @@ final class ClusterLease implements WorkerIdLease {
     }
 
     @Override
-    public synchronized void close() {
-        if (done) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            why = "it was closed";
+            done = true;
         }
-        why = "it was closed";
-        done = true;
         source.released(this);
+        revoke();
         releaseQuietly();
     }
 

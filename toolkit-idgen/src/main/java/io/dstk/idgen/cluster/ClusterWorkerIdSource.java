@@ -51,10 +51,14 @@ import java.util.zip.CRC32;
  * </ul>
  *
  * <p><b>Quarantine.</b> An id that had an earlier holder (lease epoch above 1) is used by its new holder only after
- * the old lease's expiry + {@code maxLogicalClockLead} + {@code maxClockDrift}: the store grants it at the earliest at
- * the expiry, and {@link #acquire(SnowflakeLayout)} then waits out {@code maxLogicalClockLead + maxClockDrift} and starts
- * the generator's ids after its wall clock plus that much ({@link WorkerIdLease#issuedUpToMillis()}). So every id
- * timestamp of the new holder is larger than every id timestamp of the old one, and their ids cannot collide.
+ * the old lease ended + {@code q}, where {@code q = max(maxLogicalClockLead, CHECK_INTERVAL_MILLIS) + maxClockDrift}:
+ * the store grants it at the earliest when the old lease expired or was released, and {@link #acquire(SnowflakeLayout)}
+ * then waits out {@code q} and starts the generator's ids after its wall clock plus {@code q}
+ * ({@link WorkerIdLease#issuedUpToMillis()}). The old holder's ids carry timestamps at most up to its deadline (below
+ * the expiry) or, if it released the id early (close), up to what it was last granted: at most
+ * {@code max(maxLogicalClockLead, CHECK_INTERVAL_MILLIS)} past its wall clock at the release. So every id timestamp of
+ * the new holder is larger than every id timestamp of the old one, and their ids cannot collide, whatever the
+ * configuration (also with {@code maxLogicalClockLead} and {@code maxClockDrift} zero).
  *
  * <p><b>Validity before issuing.</b> {@link WorkerIdLease#extend(long)} checks the holder's deadline against its
  * monotonic clock and grants at most {@value #CHECK_INTERVAL_MILLIS} ms of timestamps at a time (never beyond the
@@ -76,7 +80,8 @@ import java.util.zip.CRC32;
  * <p><b>Assumption.</b> The store keeps its state (a majority of voters survives); one group is one id space: use a
  * group per layout.
  *
- * <p>Thread-safe. {@link #close()} releases every lease still held and stops the renewals; it is idempotent.
+ * <p>Thread-safe. {@link #close()} releases every lease still held, fails their generators and stops the renewals;
+ * it is idempotent.
  */
 public final class ClusterWorkerIdSource implements WorkerIdSource, AutoCloseable {
     /** Longest span of timestamps one {@link WorkerIdLease#extend(long)} grants. */
@@ -184,8 +189,10 @@ public final class ClusterWorkerIdSource implements WorkerIdSource, AutoCloseabl
             throw new WorkerIdUnavailableException("worker-id source of group " + group + " is closed");
         }
         if (storeLease.epoch() > 1) {
-            // The id had a holder: its ids may carry timestamps up to its expiry + lead (+ drift between clocks).
-            long quarantine = leadNanos + driftNanos;
+            // The id had a holder: its ids may carry timestamps up to its expiry + lead (+ drift between clocks); one
+            // that released early (closed) may use what its last extend() granted: up to max(lead, check interval)
+            // past its wall clock at that moment.
+            long quarantine = Math.max(leadNanos, CHECK_INTERVAL_MILLIS * 1_000_000L) + driftNanos;
             long end = ticker.getAsLong() + quarantine;
             lease.setIssuedUpTo(clock.millis() + Math.floorDiv(quarantine, 1_000_000L) + 1);
             for (long left = end - ticker.getAsLong(); left > 0; left = end - ticker.getAsLong()) {
@@ -260,7 +267,12 @@ public final class ClusterWorkerIdSource implements WorkerIdSource, AutoCloseabl
         return new Stats(grants.get(), renewals.get(), renewalFailures.get(), losses.get(), held.size());
     }
 
-    /** Releases every lease still held (their generators fail from then on) and stops renewing. Idempotent. */
+    /**
+     * Releases every lease still held and stops renewing. Their generators fail from then on with
+     * {@link WorkerIdUnavailableException}: each lease revokes its generator's grant before it is released (a call
+     * that was already issuing an id may still return it; the next holder's quarantine covers its timestamp).
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {

@@ -104,8 +104,25 @@ public final class HighWaterFile {
         }
 
         @Override
+        public void onRevoke(Runnable action) {
+            delegate.onRevoke(action);
+        }
+
+        @Override
         public void close() {
             delegate.close();
+        }
+    }
+
+    /** Forces a directory's entries (the rename) to disk; skipped where directories cannot be opened or forced. */
+    static void forceDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Windows and some file systems refuse to open or sync a directory: nothing more can be done there.
         }
     }
 
@@ -196,7 +213,10 @@ public final class HighWaterFile {
     }
 
     /**
-     * Writes a mark durably: a temporary file beside it, forced to disk, renamed over the old one.
+     * Writes a mark durably: a temporary file beside it, forced to disk, renamed over the old one, then the
+     * directory forced to disk so that the rename survives a power loss. Platforms that cannot open or force a
+     * directory (Windows) throw {@code IOException} there; that one step is then skipped, as their file systems
+     * offer no other way to make a rename durable.
      *
      * @param file the file
      * @param mark the mark
@@ -218,6 +238,7 @@ public final class HighWaterFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new HighWaterFileException("cannot write high-water file " + file + ": " + e, e);
         }

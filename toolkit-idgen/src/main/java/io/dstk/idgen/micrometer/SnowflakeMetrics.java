@@ -19,8 +19,8 @@ import java.util.Objects;
  * {@code generator} (the name given here) and {@code node} (the node id):
  * <ul>
  *   <li>{@value #IDS_ISSUED} (counter): ids issued;</li>
- *   <li>{@value #CLOCK_BACKWARDS} (counter): calls that met a clock behind the last id's timestamp by more than
- *       the allowed lead;</li>
+ *   <li>{@value #CLOCK_BACKWARDS} (counter): backward steps of the wall clock the generator saw, each counted
+ *       once, whether its logical clock absorbed the step, a call waited or failed;</li>
  *   <li>{@value #CLOCK_FAILURES} (counter): calls that failed with a {@code ClockMovedBackwardsException};</li>
  *   <li>{@value #TICKS_WAITED} (counter): timestamp ticks that calls spent waiting;</li>
  *   <li>{@value #CLOCK_LEAD} (gauge, milliseconds): how far the generator's logical clock is ahead of the wall
@@ -31,7 +31,7 @@ import java.util.Objects;
 public final class SnowflakeMetrics implements MeterBinder {
     /** Counter of ids issued. */
     public static final String IDS_ISSUED = "dstk.idgen.ids.issued";
-    /** Counter of calls that met a clock that went back. */
+    /** Counter of backward steps of the wall clock that the generator saw. */
     public static final String CLOCK_BACKWARDS = "dstk.idgen.clock.backwards";
     /** Counter of calls that failed because the clock went back too far. */
     public static final String CLOCK_FAILURES = "dstk.idgen.clock.failures";
@@ -68,7 +68,7 @@ public final class SnowflakeMetrics implements MeterBinder {
         FunctionCounter.builder(IDS_ISSUED, generator, g -> g.stats().idsIssued())
                 .tags(tags).description("Ids issued").register(registry);
         FunctionCounter.builder(CLOCK_BACKWARDS, generator, g -> g.stats().clockBackwardsEvents())
-                .tags(tags).description("Calls that found the clock behind the last id's timestamp")
+                .tags(tags).description("Backward steps of the wall clock the generator saw")
                 .register(registry);
         FunctionCounter.builder(CLOCK_FAILURES, generator, g -> g.stats().clockFailures())
                 .tags(tags).description("Calls that failed because the clock went back too far")

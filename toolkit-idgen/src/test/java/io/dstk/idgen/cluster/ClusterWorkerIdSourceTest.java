@@ -27,10 +27,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Cluster-leased worker ids on 5 members in one JVM (3 voters), TTL 600 ms, drift and lead 50 ms each. */
@@ -65,11 +71,23 @@ class ClusterWorkerIdSourceTest {
 
     @Test
     void fiveMembersGetDistinctWorkerIds() {
+        fiveMembers("five");
+    }
+
+    /** The chaos profile repeats the five-member and the restart tests (each repetition in groups of its own). */
+    @Tag("chaos")
+    @RepeatedTest(5)
+    void repeatedFiveMembersAndRestarts(RepetitionInfo r) {
+        fiveMembers("five-" + r.getCurrentRepetition());
+        restartRepeatedly("restarts-" + r.getCurrentRepetition(), "r" + r.getCurrentRepetition() + "-");
+    }
+
+    private static void fiveMembers(String group) {
         List<ClusterWorkerIdSource> sources = new ArrayList<>();
         List<SnowflakeGenerator> gens = new ArrayList<>();
         try {
             for (ClusterStore store : kit.stores()) {
-                ClusterWorkerIdSource s = source(store, "five").build();
+                ClusterWorkerIdSource s = source(store, group).build();
                 sources.add(s);
                 gens.add(generator(s));
             }
@@ -83,7 +101,7 @@ class ClusterWorkerIdSourceTest {
             }
             assertThat(workerIds).hasSize(5);
             assertThat(ids).hasSize(5000);
-            assertThat(kit.stores().get(0).leaseInfo("dstk.idgen.five." + gens.get(0).nodeId())).isPresent();
+            assertThat(kit.stores().get(0).leaseInfo("dstk.idgen." + group + "." + gens.get(0).nodeId())).isPresent();
         } finally {
             gens.forEach(SnowflakeGenerator::close);
             sources.forEach(ClusterWorkerIdSource::close);
@@ -145,6 +163,94 @@ class ClusterWorkerIdSourceTest {
     }
 
     @Test
+    void closingTheSource_failsItsGeneratorsAtOnce_evenWithinWhatTheyWereGranted() {
+        ClusterWorkerIdSource s = source(kit.store("node-2"), "revoke").build();
+        SnowflakeGenerator g = generator(s);
+        try (g) {
+            long first = g.nextId();
+            s.close();
+            assertThatThrownBy(g::nextId).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("it was closed");
+            assertThatThrownBy(() -> g.nextIds(3)).isInstanceOf(WorkerIdUnavailableException.class);
+            assertThat(LAYOUT.decode(first).nodeId()).isEqualTo(g.nodeId());
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void earlyReleaseWithNoLeadAndNoDrift_nextHolderStartsAfterEverythingTheOldLeaseGranted() {
+        ClusterWorkerIdSource first = source(kit.store("node-3"), "early").maxWorkerIds(1)
+                .maxClockDrift(Duration.ZERO).maxLogicalClockLead(Duration.ZERO).build();
+        ClusterWorkerIdSource second = source(kit.store("node-4"), "early").maxWorkerIds(1)
+                .maxClockDrift(Duration.ZERO).maxLogicalClockLead(Duration.ZERO).build();
+        try (first; second) {
+            long granted;
+            try (WorkerIdLease old = first.acquire(LAYOUT)) {
+                granted = old.extend(System.currentTimeMillis());
+            }
+            try (WorkerIdLease next = second.acquire(LAYOUT)) {
+                assertThat(next.nodeId()).isZero();
+                assertThat(next.issuedUpToMillis()).isGreaterThanOrEqualTo(granted);
+            }
+        }
+    }
+
+    /**
+     * Regression: with maxLogicalClockLead and maxClockDrift 0, a closed source's generator went on issuing under
+     * its last grant (up to CHECK_INTERVAL_MILLIS ahead) while the next holder of its worker id, quarantined for
+     * less than that, issued ids with the same timestamps: duplicates. Virtual time (one wall clock for both
+     * members, the quarantine wait advances it) makes the overlap certain on the old code.
+     */
+    @Test
+    void closedSourceWithNoLeadAndNoDrift_itsGeneratorNeverSharesAnIdWithTheNextHolder() throws Exception {
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        AtomicLong skipped = new AtomicLong();
+        InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
+        LongSupplier ticker = () -> System.nanoTime() + skipped.get();
+        LongConsumer parker = nanos -> {
+            skipped.addAndGet(nanos);
+            wall.addAndGet((nanos + 999_999) / 1_000_000);
+        };
+        ClusterWorkerIdSource first = source(kit.store("node-1"), "ahead").maxWorkerIds(1).maxClockDrift(Duration.ZERO)
+                .maxLogicalClockLead(Duration.ZERO).clock(clock).ticker(ticker).parker(parker).build();
+        ClusterWorkerIdSource second = source(kit.store("node-2"), "ahead").maxWorkerIds(1).maxClockDrift(Duration.ZERO)
+                .maxLogicalClockLead(Duration.ZERO).clock(clock).ticker(ticker).parker(parker).build();
+        IssueLog old = new IssueLog("node-1");
+        IssueLog next = new IssueLog("node-2");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread[] issuing = new Thread[1];
+        try (first; second; SnowflakeGenerator g1 = IdGenerator.snowflake(LAYOUT).workerIds(first).clock(clock).build()) {
+            issuing[0] = new Thread(() -> old.issueUntil(g1, stop::get), "issuing");
+            issuing[0].start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> old.ids().size() >= 20);
+
+            first.close();
+            try (SnowflakeGenerator g2 = IdGenerator.snowflake(LAYOUT).workerIds(second).clock(clock).build()) {
+                wall.addAndGet(10);
+                long tick = wall.get();
+                for (int i = 0; i < 5; i++) {
+                    assertThat(next.issue(g2)).isTrue();
+                }
+                // The old generator either stopped or issued at the new holder's tick.
+                Thread t = issuing[0];
+                await().atMost(Duration.ofSeconds(60)).until(() -> !t.isAlive()
+                        || LAYOUT.decode(old.lastId()).timestamp().toEpochMilli() >= tick);
+                wall.addAndGet(ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS * 2);
+                assertThat(next.issue(g2)).isTrue();
+            }
+        } finally {
+            stop.set(true);
+            if (issuing[0] != null) {
+                issuing[0].join(60_000);
+            }
+        }
+        assertThat(old.failure).isInstanceOf(WorkerIdUnavailableException.class);
+        Invariants.assertNoDuplicates(old, next);
+        Invariants.assertLaterTimestamps(old, next);
+    }
+
+    @Test
     void extendRefusesTimestampsBeyondTheLogicalClockLead() {
         ClusterWorkerIdSource s = source(kit.store("node-5"), "lead").build();
         try (s; WorkerIdLease lease = s.acquire(LAYOUT)) {
@@ -183,6 +289,35 @@ class ClusterWorkerIdSourceTest {
         } finally {
             never.countDown();
             stopped.shutdownNow();
+        }
+    }
+
+    @Test
+    void extendNeverGrantsTimestampsPastTheHoldersDeadline() {
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        AtomicLong skipped = new AtomicLong();
+        InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
+        ScheduledExecutorService noRenewals = Executors.newSingleThreadScheduledExecutor();
+        LongSupplier ticker = () -> System.nanoTime() + skipped.get();
+        ClusterWorkerIdSource s = source(kit.store("node-5"), "deadline").clock(clock).scheduler(noRenewals)
+                .ticker(ticker).build();
+        long before = ticker.getAsLong();
+        try (s; WorkerIdLease lease = s.acquire(LAYOUT)) {
+            noRenewals.shutdownNow();
+            // The deadline is TTL - drift after the request was sent (just after "before"). Jump to 30 ms before it.
+            long jump = before + TTL.minus(DRIFT).minusMillis(30).toNanos() - ticker.getAsLong();
+            skipped.addAndGet(jump);
+            wall.addAndGet(jump / 1_000_000);
+            long now = wall.get();
+            long limit = lease.extend(now);
+            assertThat(limit).as("capped by the deadline, below the usual grant").isBetween(now,
+                    now + ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS - 1);
+            skipped.addAndGet(Duration.ofMillis(60).toNanos());
+            wall.addAndGet(60);
+            assertThatThrownBy(() -> lease.extend(wall.get())).isInstanceOf(WorkerIdUnavailableException.class)
+                    .hasMessageContaining("deadline passed");
+        } finally {
+            noRenewals.shutdownNow();
         }
     }
 
@@ -246,31 +381,41 @@ class ClusterWorkerIdSourceTest {
 
     @Test
     void membersRestartedRepeatedly_neverShareALiveId() {
+        restartRepeatedly("restarts", "restart-");
+    }
+
+    private static void restartRepeatedly(String group, String prefix) {
         Map<String, ClusterWorkerIdSource> sources = new HashMap<>();
         Map<String, SnowflakeGenerator> gens = new HashMap<>();
         Map<Long, IssueLog> lastLogOfId = new HashMap<>();
+        Map<String, IssueLog> logOfName = new HashMap<>();
         List<IssueLog> logs = new ArrayList<>();
-        List<String> live = new ArrayList<>(List.of("restart-1", "restart-2"));
+        List<String> live = new ArrayList<>(List.of(prefix + "1", prefix + "2"));
         int fresh = 3;
         try {
             for (String n : live) {
                 kit.join(n);
             }
-            for (String n : List.of("node-1", "node-2", "node-3", "node-4", "node-5", "restart-1", "restart-2")) {
-                start(n, sources, gens, lastLogOfId, logs);
+            for (String n : List.of("node-1", "node-2", "node-3", "node-4", "node-5", prefix + "1", prefix + "2")) {
+                logOfName.put(n, start(group, n, sources, gens, lastLogOfId, logs));
             }
             for (int round = 0; round < 6; round++) {
                 String victim = live.remove(0);
                 gens.remove(victim).close();
                 sources.remove(victim).close();
                 kit.leave(victim);
-                String name = round % 2 == 0 ? victim : "restart-" + fresh++;
+                String name = round % 2 == 0 ? victim : prefix + fresh++;
                 kit.join(name);
                 live.add(name);
-                start(name, sources, gens, lastLogOfId, logs);
+                logOfName.put(name, start(group, name, sources, gens, lastLogOfId, logs));
+                // Live: able to issue an id now (on a loaded machine a holder may lose its lease; it then fails).
                 Set<Long> liveIds = new HashSet<>();
-                for (SnowflakeGenerator g : gens.values()) {
-                    assertThat(liveIds.add(g.nodeId())).as("live worker ids %s", gens).isTrue();
+                Map<String, String> holders = new java.util.TreeMap<>();
+                gens.forEach((n, g) -> holders.put(n, g.nodeId() + " " + sources.get(n).stats()));
+                for (Map.Entry<String, SnowflakeGenerator> e : gens.entrySet()) {
+                    if (logOfName.get(e.getKey()).issue(e.getValue())) {
+                        assertThat(liveIds.add(e.getValue().nodeId())).as("live worker ids %s", holders).isTrue();
+                    }
                 }
             }
         } finally {
@@ -281,9 +426,9 @@ class ClusterWorkerIdSourceTest {
         Invariants.assertNoDuplicates(logs.toArray(IssueLog[]::new));
     }
 
-    private static void start(String name, Map<String, ClusterWorkerIdSource> sources,
+    private static IssueLog start(String group, String name, Map<String, ClusterWorkerIdSource> sources,
             Map<String, SnowflakeGenerator> gens, Map<Long, IssueLog> lastLogOfId, List<IssueLog> logs) {
-        ClusterWorkerIdSource s = source(kit.store(name), "restarts").maxWorkerIds(8).build();
+        ClusterWorkerIdSource s = source(kit.store(name), group).maxWorkerIds(8).build();
         SnowflakeGenerator g = generator(s);
         sources.put(name, s);
         gens.put(name, g);
@@ -297,5 +442,6 @@ class ClusterWorkerIdSourceTest {
             Invariants.assertLaterTimestamps(previous, log);
         }
         logs.add(log);
+        return log;
     }
 }

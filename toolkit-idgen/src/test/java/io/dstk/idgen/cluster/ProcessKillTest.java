@@ -66,8 +66,9 @@ class ProcessKillTest {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        if (line.startsWith("ID ")) {
-                            childIds.add(Long.parseLong(line.substring(3)));
+                        Long id = ProcessHolder.parseId(line);
+                        if (id != null) {
+                            childIds.add(id);
                         } else if (line.startsWith("LOST ")) {
                             lost.add(line);
                         }
