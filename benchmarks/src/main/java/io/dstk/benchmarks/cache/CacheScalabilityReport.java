@@ -23,7 +23,8 @@ import org.jgroups.protocols.TP;
  *       requests the cache hands to toolkit-membership and their payload bytes (responses to requests are not
  *       counted there);</li>
  *   <li><b>transport</b>: JGroups' TP statistics — every message the channels send, responses, protocol
- *       acknowledgements and background traffic (heartbeats) included, with their headers, without TCP framing.</li>
+ *       acknowledgements and background traffic (heartbeats) included; the byte count is the messages' payloads
+ *       (JGroups' {@code num_bytes_sent}), without headers or TCP framing.</li>
  * </ul>
  * Counts do not depend on timing, so one run is enough; background traffic makes the transport column vary by a few
  * hundredths of a message.

@@ -1,5 +1,7 @@
 package io.dstk.samples.orders;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -54,21 +56,16 @@ final class WebDriverClient implements AutoCloseable {
     }
   }
 
-  private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        if (call("GET", "/status", null).path("ready").asBoolean()) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline || !driver.isAlive()) {
-        throw new IllegalStateException("chromedriver did not become ready");
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
+  private void awaitReady() {
+    await("chromedriver ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .failFast("chromedriver exited", () -> !driver.isAlive())
+        .until(() -> {
+          try {
+            return call("GET", "/status", null).path("ready").asBoolean();
+          } catch (IOException e) {
+            return false; // not listening yet
+          }
+        });
   }
 
   private void newSession() throws Exception {
