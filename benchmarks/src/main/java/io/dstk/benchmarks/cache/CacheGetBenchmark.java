@@ -1,5 +1,6 @@
 package io.dstk.benchmarks.cache;
 
+import io.dstk.benchmarks.Ports;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.dstk.cache.CacheConfig;

@@ -1,5 +1,6 @@
 package io.dstk.benchmarks.cache;
 
+import io.dstk.benchmarks.Ports;
 import io.dstk.cache.CacheConfig;
 import io.dstk.cache.ReplicatedCache;
 import io.dstk.membership.Cluster;

@@ -1,5 +1,6 @@
 package io.dstk.benchmarks.membership;
 
+import io.dstk.benchmarks.Ports;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterConfig;
 import io.dstk.membership.ClusterStats;
@@ -7,9 +8,6 @@ import io.dstk.membership.Endpoint;
 import io.dstk.membership.Member;
 import io.dstk.membership.PayloadCodec;
 import io.dstk.membership.Topic;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -173,7 +170,7 @@ public final class MembershipScalabilityReport {
   }
 
   private static void run(int n, List<String> rows, List<String> idleRows) throws Exception {
-    int base = freePortRange(20);
+    int base = Ports.freeRange(20);
     String name = "bench-membership-scale-" + ProcessHandle.current().pid() + "-" + n;
     Topic<byte[]> topic = Topic.of("bench", PayloadCodec.bytes());
     Endpoint<byte[], byte[]> echo = Endpoint.of("echo", PayloadCodec.bytes(), PayloadCodec.bytes());
@@ -274,23 +271,5 @@ public final class MembershipScalabilityReport {
     return String.format("| %d | %s | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f |", n, operation,
         d.clusterSent() / ops, d.clusterReceived() / ops, d.tpMsgsSent() / ops, d.tpMsgsReceived() / ops,
         d.tpBytesReceived() / ops, d.wireBytesSent() / ops, d.wireBytesReceived() / ops);
-  }
-
-  private static int freePortRange(int count) throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
-      boolean free = true;
-      for (int p = base; p < base + count && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-          free = s.isBound();
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no free loopback port range of " + count);
   }
 }

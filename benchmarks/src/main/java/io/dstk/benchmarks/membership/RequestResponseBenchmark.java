@@ -1,5 +1,6 @@
 package io.dstk.benchmarks.membership;
 
+import io.dstk.benchmarks.Ports;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterConfig;
 import io.dstk.membership.Endpoint;
@@ -9,11 +10,8 @@ import io.dstk.membership.RequestPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -85,7 +83,7 @@ public class RequestResponseBenchmark {
    */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    int base = freePortRange();
+    int base = Ports.freeRange(10);
     String cluster = "bench-" + ProcessHandle.current().pid() + "-" + impl;
     if (impl.startsWith("dstk")) {
       boolean direct = impl.equals("dstk-direct");
@@ -167,23 +165,5 @@ public class RequestResponseBenchmark {
         + "<pbcast.STABLE/><pbcast.GMS print_local_addr=\"false\" join_timeout=\"500\"/>"
         + "<MFC/><UFC/><FRAG4 frag_size=\"60000\"/></config>";
     return new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static int freePortRange() throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
-      boolean free = true;
-      for (int p = base; p < base + 10 && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-          free = s.isBound();
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no free loopback port range");
   }
 }

@@ -1,18 +1,15 @@
 package io.dstk.benchmarks.membership;
 
+import io.dstk.benchmarks.Ports;
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterConfig;
 import io.dstk.membership.Endpoint;
 import io.dstk.membership.Member;
 import io.dstk.membership.PayloadCodec;
 import io.dstk.membership.Topic;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jgroups.protocols.MsgStats;
@@ -65,7 +62,7 @@ public class ScalabilityBenchmark {
    */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    int base = freePortRange();
+    int base = Ports.freeRange(20);
     String name = "bench-scale-" + ProcessHandle.current().pid() + "-" + members;
     List<CompletableFuture<Cluster>> joins = new ArrayList<>();
     for (int i = 0; i < members; i++) {
@@ -148,23 +145,5 @@ public class ScalabilityBenchmark {
       sum += messages ? s.getNumMsgsSent() : s.getNumBytesSent();
     }
     return sum;
-  }
-
-  private static int freePortRange() throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
-      boolean free = true;
-      for (int p = base; p < base + 20 && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-          free = s.isBound();
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no free loopback port range");
   }
 }
