@@ -79,7 +79,7 @@ public final class LocalNodes implements AutoCloseable {
   }
 
   private final String cluster;
-  private final int basePort;
+  private int basePort;
   private final List<String> voters;
   private final List<String> extraArgs;
   private final Path logDir;
@@ -140,12 +140,44 @@ public final class LocalNodes implements AutoCloseable {
    * @throws IllegalStateException if a node exits or is not ready within 120 s (its log is named)
    */
   public List<Node> startAll(List<String> names) {
-    List<Node> list = new ArrayList<>();
-    for (String name : names) {
-      list.add(launch(name));
+    for (int attempt = 1; ; attempt++) {
+      List<Node> list = new ArrayList<>();
+      for (String name : names) {
+        list.add(launch(name));
+      }
+      try {
+        list.forEach(LocalNodes::awaitReady);
+        return list;
+      } catch (IllegalStateException e) {
+        // The ports were free when chosen, but another process may take one before the nodes bind it: start the
+        // whole (new) cluster again on other ports. Never done for a node that joins a running cluster.
+        if (attempt == 3 || list.stream().noneMatch(n -> logMentions(n.name, "No available port to bind to"))) {
+          throw e;
+        }
+        for (Node n : list) {
+          nodes.remove(n.name);
+          n.process.destroyForcibly();
+        }
+        basePort = freeBasePort();
+      }
     }
-    list.forEach(LocalNodes::awaitReady);
-    return list;
+  }
+
+  private boolean logMentions(String name, String text) {
+    try {
+      return Files.readString(log(name), StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns the cluster's base port: the one given, or another one if {@link #startAll} found a port of it taken.
+   *
+   * @return the base port
+   */
+  public int basePort() {
+    return basePort;
   }
 
   /**
