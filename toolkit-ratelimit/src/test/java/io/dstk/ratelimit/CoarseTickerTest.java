@@ -188,6 +188,19 @@ class CoarseTickerTest {
     }
 
     @Test
+    void newLimiter_admitsItsFirstCall_evenWhenTheCoarseReadingIsFarBehind() {
+        for (boolean tokenBucket : new boolean[] {false, true}) {
+            ManualTicker exact = new ManualTicker(START);
+            CoarseTicker ticker = new CoarseTicker(exact, Duration.ofMillis(1));
+            exact.advanceNanos(Duration.ofSeconds(5).toNanos()); // the refresher has not run for 5 s
+            RateLimiter limiter = new Config(1, Duration.ofHours(1).toNanos(), 1_000_000, 1_000_000, tokenBucket)
+                    .factory().apply(ticker);
+            assertThat(limiter.tryAcquire()).as("first call, token bucket %s", tokenBucket).isTrue();
+            assertThat(limiter.tryAcquire()).as("second call, token bucket %s", tokenBucket).isFalse();
+        }
+    }
+
+    @Test
     void sharedTicker_refreshesInTheBackground_andIsNeverAheadOfTheClock() {
         Ticker ticker = Ticker.coarse(Duration.ofMillis(1));
         assertThat(ticker).isSameAs(Ticker.coarse(Duration.ofMillis(1)));

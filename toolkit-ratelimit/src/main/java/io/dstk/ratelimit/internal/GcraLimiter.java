@@ -46,7 +46,9 @@ final class GcraLimiter extends AbstractLimiter {
 
     GcraLimiter(LimiterSpec spec) {
         this.spec = spec;
-        this.tat = spec.ticker.read();
+        // A full bucket: any tat at or before now admits alike. Dating it back by the tolerance also keeps the
+        // coarse pre-check from denying a new limiter's first calls when the refresher runs late.
+        this.tat = spec.ticker.read() - spec.toleranceNanos;
     }
 
     @Override
