@@ -30,6 +30,8 @@ final class LocalStore<K, V> {
    * slack and decides expiry itself from the entry's write time.
    */
   static final long CAFFEINE_WRITE_TOLERANCE_NANOS = 1_000_000_000L;
+  /** At most this many operation ids are remembered (the oldest are forgotten first). */
+  static final int MAX_OPERATION_IDS = 1_000_000;
 
   private final CacheContext<K, V> ctx;
   private final CacheConfig<K, V> config;
@@ -38,7 +40,7 @@ final class LocalStore<K, V> {
   private final ConcurrentHashMap<K, StoredEntry> tombs = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[STRIPES];
   private final AtomicLong rejectWeight = new AtomicLong();
-  private final Cache<OpId, Version> recentOps;
+  private final OpIdTable recentOps;
   /** expireAfterWrite in nanos, 0 if entries do not expire. */
   private final long expiryNanos;
 
@@ -66,8 +68,8 @@ final class LocalStore<K, V> {
     } else {
       this.live = withExpiry(b.<K, StoredEntry>evictionListener(this::onEvicted)).build();
     }
-    this.recentOps = Caffeine.newBuilder().expireAfterWrite(config.operationIdRetention())
-        .maximumSize(1_000_000).executor(Runnable::run).ticker(config.ticker()::getAsLong).build();
+    this.recentOps = new OpIdTable(saturatedNanos(config.operationIdRetention()), MAX_OPERATION_IDS,
+        config.ticker());
   }
 
   private static long saturatedNanos(Duration d) {
@@ -203,7 +205,7 @@ final class LocalStore<K, V> {
   // ---- operation ids ----------------------------------------------------------------------------------------------
 
   Version appliedVersion(OpId id) {
-    return recentOps.getIfPresent(id);
+    return recentOps.get(id);
   }
 
   void rememberOp(OpId id, Version v) {
@@ -341,7 +343,7 @@ final class LocalStore<K, V> {
   void clear() {
     live.invalidateAll();
     tombs.clear();
-    recentOps.invalidateAll();
+    recentOps.clear();
     rejectWeight.set(0);
   }
 }
