@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -107,6 +108,8 @@ final class DefaultClusterStore implements ClusterStore {
   private volatile String leaderHint;
   private volatile long clockBase;
   private volatile long clockBaseNanos;
+  /** Test hook: receives one line per client-side routing step (attempt, answer, retry); null when unused. */
+  private volatile Consumer<String> trace;
 
   private DefaultClusterStore(Cluster cluster, StoreConfig config) {
     this.cluster = cluster;
@@ -335,6 +338,18 @@ final class DefaultClusterStore implements ClusterStore {
     return f;
   }
 
+  /** Sets the test hook that receives one line per routing step of this member's calls, or null. */
+  void trace(Consumer<String> t) {
+    this.trace = t;
+  }
+
+  private void trace(String what) {
+    Consumer<String> t = trace;
+    if (t != null) {
+      t.accept(what);
+    }
+  }
+
   // ---- the client side ------------------------------------------------------------------------------------------
 
   CompletableFuture<Result> execute(Command command) {
@@ -478,6 +493,9 @@ final class DefaultClusterStore implements ClusterStore {
 
   private void remote(Member to, byte[] bytes, long deadline, CompletableFuture<Result> result, int n, long seen) {
     long remaining = deadline - ticker.getAsLong();
+    if (trace != null) {
+      trace("attempt " + n + " -> " + to.name());
+    }
     RequestPolicy policy = RequestPolicy.defaults().withTimeout(Duration.ofNanos(Math.max(remaining, 1_000_000)))
         .withCircuitBreaker(0, Duration.ofSeconds(1));
     CompletableFuture<byte[]> f;
@@ -491,6 +509,9 @@ final class DefaultClusterStore implements ClusterStore {
         // Transport failures (member gone, request timed out, no handler yet): retry; if the command reached a
         // leader, the request id makes the retry return the first result.
         LOG.debug("store request to {} failed: {}", to.name(), e.toString());
+        if (trace != null) {
+          trace("attempt " + n + " <- " + to.name() + " failed: " + e);
+        }
         leaderHint = null;
         retryLater(bytes, deadline, result, n, seen);
         return;
@@ -501,6 +522,9 @@ final class DefaultClusterStore implements ClusterStore {
       } catch (IllegalArgumentException ex) {
         result.completeExceptionally(new StoreException("malformed answer from '" + to.name() + "': " + ex, ex));
         return;
+      }
+      if (trace != null) {
+        trace("attempt " + n + " <- " + to.name() + " status " + r.status() + " " + r.text());
       }
       switch (r.status()) {
         case Status.NOT_LEADER -> {
@@ -532,6 +556,9 @@ final class DefaultClusterStore implements ClusterStore {
     Runnable[] waiter = new Runnable[1];
     Runnable retry = () -> {
       if (once.compareAndSet(false, true)) {
+        if (trace != null) {
+          trace("retry " + (n + 1) + (changes.get() != seen ? " on a change" : " on the timer"));
+        }
         changeWaiters.remove(waiter[0]);
         attempt(bytes, deadline, result, n + 1);
       }
