@@ -35,6 +35,7 @@ class StoreProcessTest {
   private static final class Voter {
     final Process process;
     final AtomicReference<String> leader = new AtomicReference<>("-");
+    final AtomicReference<String> raftView = new AtomicReference<>("-");
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     Voter(Process process) {
@@ -47,6 +48,8 @@ class StoreProcessTest {
             lines.add(line);
             if (line.startsWith("LEADER ")) {
               leader.set(line.substring(7));
+            } else if (line.startsWith("AT ") && line.contains(" raft view ")) {
+              raftView.set(line.substring(line.indexOf(" raft view ") + 11));
             }
           }
         } catch (IOException e) {
@@ -63,11 +66,17 @@ class StoreProcessTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
-    // -Ddstk.store.traceJGroups=true: the voters log jgroups-raft's election and the failure detection (debug)
-    if (Boolean.getBoolean("dstk.store.traceJGroups")) {
+    // -Ddstk.store.traceJGroups=true: the voters log jgroups-raft's election and the failure detection (debug);
+    // =trace: also every raft message (AppendEntries and their answers)
+    String trace = System.getProperty("dstk.store.traceJGroups", "false");
+    if (!trace.equals("false")) {
       for (String log : List.of("org.jgroups.protocols.raft", "org.jgroups.protocols.VERIFY_SUSPECT2",
           "org.jgroups.protocols.FD_SOCK2", "org.jgroups.protocols.pbcast.GMS")) {
         cmd.add("-Dorg.slf4j.simpleLogger.log." + log + "=debug");
+      }
+      if (trace.equals("trace")) {
+        cmd.add("-Dorg.slf4j.simpleLogger.log.org.jgroups.protocols.raft.RAFT=trace");
+        cmd.add("-Dorg.slf4j.simpleLogger.log.io.dstk.store.internal.ObservedRaft=trace");
       }
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), clusterName,
@@ -110,6 +119,11 @@ class StoreProcessTest {
       // from a settled cluster, where this member sees all three voters.
       Cluster c = client;
       await().atMost(Duration.ofSeconds(60)).until(() -> procs.keySet().stream().allMatch(v -> c.view().contains(v)));
+      // ... and where every voter's raft channel has joined the others (a voter can still be joining the raft group
+      // when the cluster view already shows it).
+      int voterCount = procs.size();
+      await().atMost(Duration.ofSeconds(60)).until(() -> procs.values().stream()
+          .allMatch(v -> v.raftView.get().contains(" (" + voterCount + ") ")));
       long before = s.counter("c").addAndGet(1);
       String leader = await().atMost(Duration.ofSeconds(10)).until(
           () -> procs.get("v1").leader.get(), l -> procs.containsKey(l));

@@ -64,6 +64,11 @@ public final class Codec {
     public static final int NO_QUORUM = 20;
     public static final int TIMEOUT = 21;
     public static final int NOT_LEADER = 22;
+    /**
+     * A new leader's announcement to the other members (topic {@code dstk.store.<storeName>.leader}): version = its
+     * raft term, text = its name.
+     */
+    public static final int LEADER = 23;
 
     private Status() {}
   }
