@@ -169,7 +169,12 @@ final class DefaultClusterStore implements ClusterStore {
       RAFT r = ch.getProtocolStack().findProtocol(RAFT.class);
       r.stateMachine(sm);
       r.addRoleListener(this::onRoleChange);
-      ((LeaderUpdates) r).onLeaderUpdate(this::signalChange);
+      ((LeaderUpdates) r).onLeaderUpdate(() -> {
+        if (trace != null) {
+          trace("raft: leader " + leaderName() + ", role " + raft.role());
+        }
+        signalChange();
+      });
       ch.setReceiver(new Receiver() {
         @Override
         public void viewAccepted(View view) {
@@ -496,6 +501,9 @@ final class DefaultClusterStore implements ClusterStore {
     if (voter) {
       RAFT r = raft;
       if (r.isLeader()) {
+        if (trace != null) {
+          trace("attempt " + n + ": propose");
+        }
         propose(bytes).whenComplete((b, e) -> { // the operation's deadline is enforced by `deadlines`
           if (e == null) {
             complete(result, Codec.decodeResult(b));
@@ -519,6 +527,9 @@ final class DefaultClusterStore implements ClusterStore {
       }
       String leader = liveLeader();
       if (leader == null) {
+        if (trace != null) {
+          trace("attempt " + n + ": no live leader (raft leader " + leaderName() + ")");
+        }
         retryLater(bytes, deadline, result, n, seen);
         return;
       }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jgroups.protocols.raft.RAFT;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
@@ -23,12 +24,30 @@ class FaultTest {
     String clientName = kit.cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
     ClusterStore client = kit.store(clientName);
     client.counter("failover").addAndGet(1);
+    // The trial's timeline: the client's routing steps and the survivors' leader updates, in ms since the crash.
+    List<String> timeline = new CopyOnWriteArrayList<>();
     long t0 = System.nanoTime();
+    for (String n : kit.cluster.names()) {
+      if (!n.equals(leader)) {
+        ((DefaultClusterStore) kit.store(n)).trace(line -> timeline.add((System.nanoTime() - t0) / 1_000_000 + " "
+            + n + ": " + line));
+      }
+    }
     kit.kill(leader);
     // Operations resume: the first write after the crash succeeds within the bound.
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
         .until(() -> client.counter("failover").addAndGet(1) > 0);
-    return (System.nanoTime() - t0) / 1_000_000;
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    for (String n : kit.cluster.names()) {
+      if (!n.equals(leader)) {
+        ((DefaultClusterStore) kit.store(n)).trace(null);
+      }
+    }
+    if (ms > TARGET_MILLIS) {
+      System.out.println("timeline of a slow fail-over (" + ms + " ms, crash of " + leader + ", client "
+          + clientName + "): " + timeline);
+    }
+    return ms;
   }
 
   @Test
