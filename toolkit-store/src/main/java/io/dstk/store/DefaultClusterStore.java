@@ -7,6 +7,7 @@ import io.dstk.membership.PayloadCodec;
 import io.dstk.membership.Registration;
 import io.dstk.membership.internal.DeadlineBuckets;
 import io.dstk.membership.RequestPolicy;
+import io.dstk.membership.Topic;
 import io.dstk.store.internal.Codec;
 import io.dstk.store.internal.Codec.Command;
 import io.dstk.store.internal.Codec.Op;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -73,6 +75,8 @@ final class DefaultClusterStore implements ClusterStore {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
+  /** How long a voter holds a request while no live leader is known (an election is under way), at most. */
+  private static final long LEADER_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** An operation fails at most this long after its timeout. */
   private static final long DEADLINE_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -91,6 +95,8 @@ final class DefaultClusterStore implements ClusterStore {
   private final boolean voter;
   private final LongSupplier ticker;
   private final Endpoint<byte[], byte[]> endpoint;
+  /** A new leader announces itself here to the members that are not voters (a Result with status LEADER). */
+  private final Topic<byte[]> leaderTopic;
   private final ScheduledExecutorService scheduler;
   private final StoreStateMachine sm;
   private final Set<CompletableFuture<byte[]>> inFlight = ConcurrentHashMap.newKeySet();
@@ -104,9 +110,15 @@ final class DefaultClusterStore implements ClusterStore {
   private volatile RAFT raft;
   private volatile Registration registration;
   private volatile Registration viewListener;
+  private volatile Registration announcements;
+  /** The highest raft term announced by a leader (members that are not voters), and that leader's name. */
+  private volatile long announcedTerm;
+  private volatile String announcedLeader;
   private volatile String leaderHint;
   private volatile long clockBase;
   private volatile long clockBaseNanos;
+  /** Test hook: receives one line per client-side routing step (attempt, answer, retry); null when unused. */
+  private volatile Consumer<String> trace;
 
   private DefaultClusterStore(Cluster cluster, StoreConfig config) {
     this.cluster = cluster;
@@ -121,6 +133,7 @@ final class DefaultClusterStore implements ClusterStore {
     this.voter = config.voters().contains(self);
     this.ticker = config.ticker();
     this.endpoint = Endpoint.of("dstk.store." + config.storeName(), PayloadCodec.bytes(), PayloadCodec.bytes());
+    this.leaderTopic = Topic.of("dstk.store." + config.storeName() + ".leader", PayloadCodec.bytes());
     int id = IDS.incrementAndGet();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dstk-store-" + config.storeName() + "-" + self + "-" + id);
@@ -135,6 +148,8 @@ final class DefaultClusterStore implements ClusterStore {
     DefaultClusterStore s = new DefaultClusterStore(cluster, config);
     try {
       s.viewListener = cluster.addListener(e -> s.signalChange());
+      // Every member takes the leaders' announcements; only members that are not voters act on them.
+      s.announcements = cluster.subscribe(s.leaderTopic, (from, bytes) -> s.onAnnouncement(bytes));
       if (s.voter) {
         s.startRaft();
         s.registration = cluster.serve(s.endpoint, (from, bytes) -> s.serveRequest(bytes));
@@ -154,7 +169,12 @@ final class DefaultClusterStore implements ClusterStore {
       RAFT r = ch.getProtocolStack().findProtocol(RAFT.class);
       r.stateMachine(sm);
       r.addRoleListener(this::onRoleChange);
-      ((LeaderUpdates) r).onLeaderUpdate(this::signalChange);
+      ((LeaderUpdates) r).onLeaderUpdate(() -> {
+        if (trace != null) {
+          trace("raft: leader " + leaderName() + ", role " + raft.role());
+        }
+        signalChange();
+      });
       ch.setReceiver(new Receiver() {
         @Override
         public void viewAccepted(View view) {
@@ -206,11 +226,51 @@ final class DefaultClusterStore implements ClusterStore {
       clockBase = sm.time();
       clockBaseNanos = ticker.getAsLong();
       LOG.debug("{} is the leader of store '{}' at store time {}", self, config.storeName(), clockBase);
+      announce(raft.currentTerm());
     } else {
       for (CompletableFuture<byte[]> f : inFlight) {
         f.completeExceptionally(new LeadershipLost("'" + self + "' lost the leadership of store '"
             + config.storeName() + "' while the operation was in flight"));
       }
+    }
+    signalChange();
+  }
+
+  /*
+   * Members that are not voters cannot see raft: a new leader tells them, so that a call waiting on the old leader
+   * (whose crash their cluster view may show only later) goes to the new one at once. Best effort: a member that
+   * misses it learns the leader from a voter's NOT_LEADER answer as before. On the scheduler: the role listener runs
+   * on a jgroups-raft thread.
+   */
+  private void announce(long term) {
+    try {
+      scheduler.execute(() -> {
+        try {
+          cluster.broadcast(leaderTopic, Codec.encode(new Result(Status.LEADER, term, 0, self, null)));
+        } catch (RuntimeException e) {
+          LOG.debug("could not announce the leader", e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private void onAnnouncement(byte[] bytes) {
+    Result r = decodeOrNull(bytes);
+    if (r == null || r.status() != Status.LEADER || r.text() == null) {
+      return;
+    }
+    synchronized (this) {
+      if (r.version() <= announcedTerm) {
+        return;
+      }
+      announcedLeader = r.text();
+      announcedTerm = r.version();
+    }
+    leaderHint = r.text();
+    if (trace != null) {
+      trace("announced: leader " + r.text() + " in term " + r.version());
     }
     signalChange();
   }
@@ -287,14 +347,36 @@ final class DefaultClusterStore implements ClusterStore {
     if (r == null || closed.get()) {
       return Codec.encode(Result.of(Status.NOT_LEADER, 0));
     }
-    if (!r.isLeader()) {
-      String leader = leaderName();
+    long holdEnd = ticker.getAsLong() + Math.min(LEADER_HOLD_NANOS, config.operationTimeout().toNanos());
+    while (!r.isLeader()) {
+      long seen = changes.get(); // before reading any state, so that a change after the checks ends the wait
+      if (closed.get()) {
+        return Codec.encode(Result.of(Status.NOT_LEADER, 0));
+      }
       if (!majorityReachable()) {
         JChannel ch = channel;
         return Codec.encode(new Result(Status.NO_QUORUM, 0, 0, "voter '" + self + "' reaches no majority of the "
             + "voters; its raft view is " + (ch == null ? null : ch.getView()), null));
       }
-      return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leader, null));
+      String leader = liveLeader();
+      long left = holdEnd - ticker.getAsLong();
+      if (leader != null || left <= 0) {
+        if (trace != null) {
+          trace("serve: NOT_LEADER " + leader);
+        }
+        return Codec.encode(new Result(Status.NOT_LEADER, 0, 0, leader, null));
+      }
+      // No live leader: an election is under way or coming (a majority is reachable). Hold the request until this
+      // voter learns the new leader (or becomes it) instead of sending the caller into a retry loop.
+      if (trace != null) {
+        trace("serve: holding, leader " + leaderName() + " not live");
+      }
+      try {
+        awaitChange(seen, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Codec.encode(Result.of(Status.NOT_LEADER, 0));
+      }
     }
     try {
       return propose(bytes).get(config.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -333,6 +415,18 @@ final class DefaultClusterStore implements ClusterStore {
       f.completeExceptionally(new LeadershipLost("'" + self + "' is no longer the leader"));
     }
     return f;
+  }
+
+  /** Sets the test hook that receives one line per routing step of this member's calls, or null. */
+  void trace(Consumer<String> t) {
+    this.trace = t;
+  }
+
+  private void trace(String what) {
+    Consumer<String> t = trace;
+    if (t != null) {
+      t.accept(what);
+    }
   }
 
   // ---- the client side ------------------------------------------------------------------------------------------
@@ -407,6 +501,9 @@ final class DefaultClusterStore implements ClusterStore {
     if (voter) {
       RAFT r = raft;
       if (r.isLeader()) {
+        if (trace != null) {
+          trace("attempt " + n + ": propose");
+        }
         propose(bytes).whenComplete((b, e) -> { // the operation's deadline is enforced by `deadlines`
           if (e == null) {
             complete(result, Codec.decodeResult(b));
@@ -428,8 +525,11 @@ final class DefaultClusterStore implements ClusterStore {
         result.completeExceptionally(noQuorum());
         return;
       }
-      String leader = leaderName();
+      String leader = liveLeader();
       if (leader == null) {
+        if (trace != null) {
+          trace("attempt " + n + ": no live leader (raft leader " + leaderName() + ")");
+        }
         retryLater(bytes, deadline, result, n, seen);
         return;
       }
@@ -478,8 +578,14 @@ final class DefaultClusterStore implements ClusterStore {
 
   private void remote(Member to, byte[] bytes, long deadline, CompletableFuture<Result> result, int n, long seen) {
     long remaining = deadline - ticker.getAsLong();
+    if (trace != null) {
+      trace("attempt " + n + " -> " + to.name());
+    }
     RequestPolicy policy = RequestPolicy.defaults().withTimeout(Duration.ofNanos(Math.max(remaining, 1_000_000)))
         .withCircuitBreaker(0, Duration.ofSeconds(1));
+    // Settled once this attempt was answered, or superseded by an attempt to a newer leader.
+    AtomicBoolean settled = new AtomicBoolean();
+    Runnable watch = watchLeader(to, bytes, deadline, result, n, settled);
     CompletableFuture<byte[]> f;
     try {
       f = cluster.request(to, endpoint, bytes, policy);
@@ -487,10 +593,25 @@ final class DefaultClusterStore implements ClusterStore {
       f = CompletableFuture.failedFuture(e);
     }
     f.whenComplete((b, e) -> {
+      if (watch != null) {
+        changeWaiters.remove(watch);
+      }
+      if (!settled.compareAndSet(false, true)) {
+        // Superseded: only a final answer still counts (the request id makes both attempts one operation).
+        Result late = e == null ? decodeOrNull(b) : null;
+        if (late != null && late.status() != Status.NOT_LEADER && late.status() != Status.NO_QUORUM
+            && late.status() != Status.TIMEOUT) {
+          complete(result, late);
+        }
+        return;
+      }
       if (e != null) {
         // Transport failures (member gone, request timed out, no handler yet): retry; if the command reached a
         // leader, the request id makes the retry return the first result.
         LOG.debug("store request to {} failed: {}", to.name(), e.toString());
+        if (trace != null) {
+          trace("attempt " + n + " <- " + to.name() + " failed: " + e);
+        }
         leaderHint = null;
         retryLater(bytes, deadline, result, n, seen);
         return;
@@ -502,10 +623,14 @@ final class DefaultClusterStore implements ClusterStore {
         result.completeExceptionally(new StoreException("malformed answer from '" + to.name() + "': " + ex, ex));
         return;
       }
+      if (trace != null) {
+        trace("attempt " + n + " <- " + to.name() + " status " + r.status() + " " + r.text());
+      }
       switch (r.status()) {
         case Status.NOT_LEADER -> {
           leaderHint = r.text();
-          if (r.text() != null && !r.text().equals(to.name())) {
+          // Go to the named leader at once, unless this member already knows it is gone: then wait for a change.
+          if (r.text() != null && !r.text().equals(to.name()) && cluster.view().contains(r.text())) {
             attempt(bytes, deadline, result, n + 1);
           } else {
             retryLater(bytes, deadline, result, n, seen);
@@ -523,6 +648,55 @@ final class DefaultClusterStore implements ClusterStore {
     });
   }
 
+  private static Result decodeOrNull(byte[] b) {
+    try {
+      return Codec.decodeResult(b);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /*
+   * A request to `to` is pending: as soon as this member learns of another live leader (on a voter: a raft leader
+   * update, a raft or cluster view change; on another member: a leader's announcement of a newer term), re-send the
+   * command there instead of waiting for the old one's answer or for the cluster to drop it. The same bytes, so the same request id: whichever attempt reaches the log
+   * first is applied, the other returns its result. Returns the waiter, to be removed when the attempt settles.
+   */
+  private Runnable watchLeader(Member to, byte[] bytes, long deadline, CompletableFuture<Result> result, int n,
+      AtomicBoolean settled) {
+    long term = announcedTerm;
+    Runnable[] watch = new Runnable[1];
+    watch[0] = () -> {
+      if (settled.get() || result.isDone()) {
+        return;
+      }
+      long seen = changes.get();
+      String leader = voter ? liveLeader() : announcedTerm > term ? announcedLeader : null;
+      if (leader != null && !voter && !cluster.view().contains(leader)) {
+        leader = null;
+      }
+      if (leader != null && !leader.equals(to.name())) {
+        if (settled.compareAndSet(false, true)) {
+          if (trace != null) {
+            trace("attempt " + n + " to " + to.name() + " superseded: the leader is now " + leader);
+          }
+          attempt(bytes, deadline, result, n + 1);
+        }
+        return;
+      }
+      changeWaiters.add(watch[0]);
+      if (changes.get() != seen && changeWaiters.remove(watch[0])) {
+        try {
+          scheduler.execute(watch[0]);
+        } catch (RejectedExecutionException e) {
+          // closed: pending operations are failed by close()
+        }
+      }
+    };
+    changeWaiters.add(watch[0]);
+    return watch[0];
+  }
+
   /*
    * Retries at the next observed change after `seen`, or after a backoff of 10 ms doubling per attempt up to 320 ms
    * (for what this member cannot observe, such as another voter learning the leader), or at the deadline.
@@ -532,6 +706,9 @@ final class DefaultClusterStore implements ClusterStore {
     Runnable[] waiter = new Runnable[1];
     Runnable retry = () -> {
       if (once.compareAndSet(false, true)) {
+        if (trace != null) {
+          trace("retry " + (n + 1) + (changes.get() != seen ? " on a change" : " on the timer"));
+        }
         changeWaiters.remove(waiter[0]);
         attempt(bytes, deadline, result, n + 1);
       }
@@ -579,6 +756,24 @@ final class DefaultClusterStore implements ClusterStore {
     }
     String name = NameCache.get(a);
     return name != null ? name : a.toString();
+  }
+
+  /*
+   * The leader this voter knows if it is alive as far as this member can tell: in the raft view and in the cluster
+   * view; else null. After a crash the cluster's failure detection can drop the dead leader before the raft channel
+   * does (or the other way round); a voter never sends anyone to a member it already knows is gone.
+   */
+  private String liveLeader() {
+    RAFT r = raft;
+    Address a = r == null ? null : r.leader();
+    JChannel ch = channel;
+    View v = ch == null ? null : ch.getView();
+    if (a == null || v == null || !v.containsMember(a)) {
+      return null;
+    }
+    String name = NameCache.get(a);
+    name = name != null ? name : a.toString();
+    return cluster.view().contains(name) ? name : null;
   }
 
   /*
@@ -886,7 +1081,7 @@ final class DefaultClusterStore implements ClusterStore {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (Registration reg : new Registration[] {registration, viewListener}) {
+    for (Registration reg : new Registration[] {registration, viewListener, announcements}) {
       if (reg != null) {
         try {
           reg.close();

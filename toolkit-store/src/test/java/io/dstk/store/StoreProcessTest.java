@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterConfig;
+import io.dstk.membership.Registration;
 import io.dstk.membership.TestCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,6 +35,7 @@ class StoreProcessTest {
   private static final class Voter {
     final Process process;
     final AtomicReference<String> leader = new AtomicReference<>("-");
+    final AtomicReference<String> raftView = new AtomicReference<>("-");
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     Voter(Process process) {
@@ -46,6 +48,8 @@ class StoreProcessTest {
             lines.add(line);
             if (line.startsWith("LEADER ")) {
               leader.set(line.substring(7));
+            } else if (line.startsWith("AT ") && line.contains(" raft view ")) {
+              raftView.set(line.substring(line.indexOf(" raft view ") + 11));
             }
           }
         } catch (IOException e) {
@@ -60,11 +64,24 @@ class StoreProcessTest {
   static Process startJvm(Class<?> main, String clusterName, int base, int raftBase, String node, String voters)
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-        "-cp", System.getProperty("java.class.path"), main.getName(), clusterName,
-        Integer.toString(base), Integer.toString(raftBase), node, voters)
-        .redirectErrorStream(true).start();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
+    // -Ddstk.store.traceJGroups=true: the voters log jgroups-raft's election and the failure detection (debug);
+    // =trace: also every raft message (AppendEntries and their answers)
+    String trace = System.getProperty("dstk.store.traceJGroups", "false");
+    if (!trace.equals("false")) {
+      for (String log : List.of("org.jgroups.protocols.raft", "org.jgroups.protocols.VERIFY_SUSPECT2",
+          "org.jgroups.protocols.FD_SOCK2", "org.jgroups.protocols.pbcast.GMS")) {
+        cmd.add("-Dorg.slf4j.simpleLogger.log." + log + "=debug");
+      }
+      if (trace.equals("trace")) {
+        cmd.add("-Dorg.slf4j.simpleLogger.log.org.jgroups.protocols.raft.RAFT=trace");
+        cmd.add("-Dorg.slf4j.simpleLogger.log.io.dstk.store.internal.ObservedRaft=trace");
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), clusterName,
+        Integer.toString(base), Integer.toString(raftBase), node, voters));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 
   static void signal(Process p, String sig) throws Exception {
@@ -102,10 +119,23 @@ class StoreProcessTest {
       // from a settled cluster, where this member sees all three voters.
       Cluster c = client;
       await().atMost(Duration.ofSeconds(60)).until(() -> procs.keySet().stream().allMatch(v -> c.view().contains(v)));
+      // ... and where every voter's raft channel has joined the others (a voter can still be joining the raft group
+      // when the cluster view already shows it).
+      int voterCount = procs.size();
+      await().atMost(Duration.ofSeconds(60)).until(() -> procs.values().stream()
+          .allMatch(v -> v.raftView.get().contains(" (" + voterCount + ") ")));
       long before = s.counter("c").addAndGet(1);
       String leader = await().atMost(Duration.ofSeconds(10)).until(
           () -> procs.get("v1").leader.get(), l -> procs.containsKey(l));
 
+      // The trial's timeline: this member's routing steps and views, and what the voters print, from the kill on.
+      List<String> timeline = new CopyOnWriteArrayList<>();
+      Map<String, Integer> marks = new LinkedHashMap<>();
+      procs.forEach((n, v) -> marks.put(n, v.lines.size()));
+      long kill = System.currentTimeMillis();
+      ((DefaultClusterStore) s).trace(line -> timeline.add((System.currentTimeMillis() - kill) + " client "
+          + Thread.currentThread().getName() + ": " + line));
+      Registration views = c.addListener(e -> timeline.add((System.currentTimeMillis() - kill) + " client " + e));
       long t0 = System.nanoTime();
       procs.get(leader).process.destroyForcibly(); // SIGKILL
       List<String> failures = new CopyOnWriteArrayList<>();
@@ -134,6 +164,10 @@ class StoreProcessTest {
             + ", last: " + failures.get(failures.size() - 1));
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
+      timeline.add(ms + " client write succeeded");
+      ((DefaultClusterStore) s).trace(null);
+      views.close();
+      printTimeline(leader, kill, timeline, procs, marks);
       assertThat(after).isGreaterThan(before);
       String survivor = procs.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
       await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -150,6 +184,43 @@ class StoreProcessTest {
       }
       stopAll(procs);
     }
+  }
+
+  /*
+   * Prints the trial's events in time order, in milliseconds since the kill: this member's, and the voters' lines
+   * "AT <epoch millis> ..." and their log lines (HH:mm:ss.SSS) printed in the second after the kill.
+   */
+  private static void printTimeline(String killed, long kill, List<String> client, Map<String, Voter> procs,
+      Map<String, Integer> marks) {
+    java.util.TreeMap<Long, List<String>> events = new java.util.TreeMap<>();
+    for (String line : client) {
+      int sp = line.indexOf(' ');
+      events.computeIfAbsent(Long.parseLong(line.substring(0, sp)), k -> new ArrayList<>()).add(line.substring(sp + 1));
+    }
+    java.time.LocalDate day = java.time.Instant.ofEpochMilli(kill).atZone(java.time.ZoneId.systemDefault())
+        .toLocalDate();
+    procs.forEach((name, v) -> {
+      List<String> lines = List.copyOf(v.lines);
+      for (String line : lines.subList(Math.min(marks.get(name), lines.size()), lines.size())) {
+        long at;
+        String text;
+        if (line.startsWith("AT ")) {
+          int sp = line.indexOf(' ', 3);
+          at = Long.parseLong(line.substring(3, sp));
+          text = line.substring(sp + 1);
+        } else if (line.length() > 12 && line.charAt(2) == ':' && line.charAt(8) == '.') {
+          at = java.time.LocalTime.parse(line.substring(0, 12)).atDate(day).atZone(java.time.ZoneId.systemDefault())
+              .toInstant().toEpochMilli();
+          text = line.substring(13);
+        } else {
+          continue;
+        }
+        events.computeIfAbsent(at - kill, k -> new ArrayList<>()).add(name + ": " + text);
+      }
+    });
+    StringBuilder b = new StringBuilder("timeline of the fail-over (ms since kill -9 of " + killed + "):\n");
+    events.forEach((t, l) -> l.forEach(e -> b.append(String.format("  %6d %s%n", t, e))));
+    System.out.print(b);
   }
 
   /**

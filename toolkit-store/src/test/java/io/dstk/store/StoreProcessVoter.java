@@ -4,6 +4,7 @@ import io.dstk.membership.Cluster;
 import io.dstk.membership.ClusterConfig;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jgroups.View;
 
 /**
  * A store voter in its own process, for the multi-process tests: joins with the localhost preset, opens the store and
@@ -31,15 +32,24 @@ public final class StoreProcessVoter {
     }));
     System.out.println("OPEN " + args[3]);
     DefaultClusterStore d = (DefaultClusterStore) store;
+    cluster.addListener(e -> System.out.println("AT " + System.currentTimeMillis() + " cluster " + e));
+    d.trace(line -> System.out.println("AT " + System.currentTimeMillis() + " " + line));
     Optional<String> last = Optional.empty();
+    View lastView = null;
     while (true) {
       long seen = d.changeCount();
       Optional<String> now = store.leader();
+      View view = d.raftChannel().getView();
+      if (view != null && !view.equals(lastView)) {
+        System.out.println("AT " + System.currentTimeMillis() + " raft view " + view);
+        lastView = view;
+      }
       if (!now.equals(last)) {
+        System.out.println("AT " + System.currentTimeMillis() + " leader " + now.orElse("-"));
         System.out.println("LEADER " + now.orElse("-"));
-        System.out.flush();
         last = now;
       }
+      System.out.flush();
       d.awaitChange(seen, TimeUnit.SECONDS.toNanos(1));
     }
   }

@@ -1,12 +1,9 @@
 package io.dstk.store.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -64,6 +61,11 @@ public final class Codec {
     public static final int NO_QUORUM = 20;
     public static final int TIMEOUT = 21;
     public static final int NOT_LEADER = 22;
+    /**
+     * A new leader's announcement to the other members (topic {@code dstk.store.<storeName>.leader}): version = its
+     * raft term, text = its name.
+     */
+    public static final int LEADER = 23;
 
     private Status() {}
   }
@@ -171,55 +173,55 @@ public final class Codec {
    * @return its bytes
    */
   public static byte[] encode(Command c) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + (c.value() == null ? 0 : c.value().length));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(COMMAND_VERSION);
-      out.writeByte(c.op());
-      out.writeLong(c.stamp());
-      out.writeLong(c.client());
-      out.writeLong(c.seq());
-      writeString(out, c.name());
-      out.writeLong(c.a());
-      out.writeLong(c.b());
-      writeOptionalString(out, c.holder());
-      writeBytes(out, c.value());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // Exact-size array, written in place: this runs once per call, and its decoding once per voter per call.
+    byte[] name = utf8(c.name());
+    byte[] holder = c.holder() == null ? null : utf8(c.holder());
+    byte[] value = c.value();
+    int size = 2 + 3 * 8 + stringSize(name) + 2 * 8 + 1 + (holder == null ? 0 : stringSize(holder)) + 4
+        + (value == null ? 0 : value.length);
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put((byte) COMMAND_VERSION).put((byte) c.op()).putLong(c.stamp()).putLong(c.client()).putLong(c.seq());
+    putString(out, name);
+    out.putLong(c.a()).putLong(c.b());
+    out.put((byte) (holder != null ? 1 : 0));
+    if (holder != null) {
+      putString(out, holder);
     }
-    return bytes.toByteArray();
+    putBytes(out, value);
+    return out.array();
   }
 
   /**
    * Decodes a command.
    *
    * @param buf the buffer
-   * @param off the offset
-   * @param len the length
+   * @param off where the command starts
+   * @param len its length
    * @return the command
-   * @throws IllegalArgumentException if the bytes are malformed or of an unknown version
+   * @throws IllegalArgumentException if the bytes are not a valid command of a supported version
    */
   public static Command decodeCommand(byte[] buf, int off, int len) {
     try {
-      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(buf, off, len));
-      int version = in.readUnsignedByte();
+      ByteBuffer in = ByteBuffer.wrap(buf, off, len);
+      int version = in.get() & 0xFF;
       if (version != 1 && version != COMMAND_VERSION) {
         throw new IllegalArgumentException("command format version " + version + " is not supported (expected 1 or "
             + COMMAND_VERSION + ")");
       }
-      int op = in.readUnsignedByte();
-      long stamp = in.readLong();
-      long client = version == 1 ? 0 : in.readLong();
-      long seq = version == 1 ? 0 : in.readLong();
-      String name = readString(in, MAX_NAME_BYTES);
-      long a = in.readLong();
-      long b = in.readLong();
-      String holder = readOptionalString(in, MAX_HOLDER_BYTES);
-      byte[] value = readBytes(in, MAX_VALUE_BYTES);
-      if (in.available() != 0) {
-        throw new IllegalArgumentException("command has " + in.available() + " trailing bytes");
+      int op = in.get() & 0xFF;
+      long stamp = in.getLong();
+      long client = version == 1 ? 0 : in.getLong();
+      long seq = version == 1 ? 0 : in.getLong();
+      String name = getString(in, MAX_NAME_BYTES);
+      long a = in.getLong();
+      long b = in.getLong();
+      String holder = getOptionalString(in, MAX_HOLDER_BYTES);
+      byte[] value = getBytes(in, MAX_VALUE_BYTES);
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException("command has " + in.remaining() + " trailing bytes");
       }
       return new Command(op, stamp, client, seq, name, a, b, holder, value);
-    } catch (IOException e) {
+    } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("truncated command (" + len + " bytes)", e);
     }
   }
@@ -241,14 +243,17 @@ public final class Codec {
    * @return its bytes
    */
   public static byte[] encode(Result r) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + (r.value() == null ? 0 : r.value().length));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      writeResultBody(out, r);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    byte[] text = r.text() == null ? null : utf8(r.text());
+    byte[] value = r.value();
+    ByteBuffer out = ByteBuffer.allocate(2 + 2 * 8 + 1 + (text == null ? 0 : stringSize(text)) + 4
+        + (value == null ? 0 : value.length));
+    out.put((byte) VERSION).put((byte) r.status()).putLong(r.version()).putLong(r.number());
+    out.put((byte) (text != null ? 1 : 0));
+    if (text != null) {
+      putString(out, text);
     }
-    return bytes.toByteArray();
+    putBytes(out, value);
+    return out.array();
   }
 
   /**
@@ -256,20 +261,101 @@ public final class Codec {
    *
    * @param buf the bytes
    * @return the result
-   * @throws IllegalArgumentException if the bytes are malformed or of another version
+   * @throws IllegalArgumentException if the bytes are not a valid result of a supported version
    */
   public static Result decodeResult(byte[] buf) {
     try {
-      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(buf));
-      checkVersion(in.readUnsignedByte(), "result");
-      Result r = readResultBody(in);
-      if (in.available() != 0) {
-        throw new IllegalArgumentException("result has " + in.available() + " trailing bytes");
+      ByteBuffer in = ByteBuffer.wrap(buf);
+      checkVersion(in.get() & 0xFF, "result");
+      int status = in.get() & 0xFF;
+      long version = in.getLong();
+      long number = in.getLong();
+      String text = getOptionalString(in, 4096);
+      byte[] value = getBytes(in, MAX_VALUE_BYTES);
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException("result has " + in.remaining() + " trailing bytes");
       }
-      return r;
-    } catch (IOException e) {
+      return new Result(status, version, number, text, value);
+    } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("truncated result (" + buf.length + " bytes)", e);
     }
+  }
+
+  private static byte[] utf8(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > 0xFFFF) {
+      throw new IllegalArgumentException("string longer than 65535 bytes: " + b.length);
+    }
+    return b;
+  }
+
+  private static int stringSize(byte[] utf8) {
+    return 2 + utf8.length;
+  }
+
+  private static void putString(ByteBuffer out, byte[] utf8) {
+    out.putShort((short) utf8.length).put(utf8);
+  }
+
+  private static void putBytes(ByteBuffer out, byte[] b) {
+    if (b == null) {
+      out.putInt(-1);
+    } else {
+      out.putInt(b.length).put(b);
+    }
+  }
+
+  private static String getString(ByteBuffer in, int max) {
+    int n = in.getShort() & 0xFFFF;
+    if (n > max) {
+      throw new IllegalArgumentException("string length " + n + " exceeds cap " + max);
+    }
+    if (n > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    byte[] a = in.array();
+    int from = in.arrayOffset() + in.position();
+    in.position(in.position() + n);
+    boolean ascii = true;
+    for (int i = from; i < from + n; i++) {
+      if (a[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(a, from, n, StandardCharsets.US_ASCII);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(a, from, n)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("string is not valid UTF-8", e);
+    }
+  }
+
+  private static String getOptionalString(ByteBuffer in, int max) {
+    int present = in.get() & 0xFF;
+    if (present > 1) {
+      throw new IllegalArgumentException("presence flag must be 0 or 1: " + present);
+    }
+    return present == 1 ? getString(in, max) : null;
+  }
+
+  private static byte[] getBytes(ByteBuffer in, int max) {
+    int n = in.getInt();
+    if (n == -1) {
+      return null;
+    }
+    if (n < 0 || n > max) {
+      throw new IllegalArgumentException("byte array length " + n + " outside 0.." + max);
+    }
+    if (n > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    byte[] b = new byte[n];
+    in.get(b);
+    return b;
   }
 
   /** Writes a result without its version byte: u8 status, i64 version, i64 number, string? text, bytes value. */

@@ -33,6 +33,8 @@ import org.jgroups.stack.ProtocolStack;
 public final class RaftStack {
   /* By name only: see ObservedRaft. */
   private static final String OBSERVED_RAFT = "io.dstk.store.internal.ObservedRaft";
+  /* By name only, like ObservedRaft: VERIFY_SUSPECT2 that reports a suspect at its deadline, not up to 1 period late. */
+  private static final String PROMPT_VERIFY_SUSPECT = "io.dstk.store.internal.PromptVerifySuspect";
 
   private RaftStack() {}
 
@@ -182,8 +184,8 @@ public final class RaftStack {
     x.append("  <FD_SOCK2 ").append(attr("bind_addr", bind)).append("/>\n");
     x.append("  <FD_ALL3 ").append(attr("timeout", Long.toString(fd != null ? fd.getTimeout() : 4000))).append(' ')
         .append(attr("interval", Long.toString(fd != null ? fd.getInterval() : 1000))).append("/>\n");
-    x.append("  <VERIFY_SUSPECT2 ").append(attr("timeout", Long.toString(verify != null ? verify.getTimeout() : 500)))
-        .append("/>\n");
+    x.append("  <").append(PROMPT_VERIFY_SUSPECT).append(' ')
+        .append(attr("timeout", Long.toString(verify != null ? verify.getTimeout() : 500))).append("/>\n");
     x.append("  <BARRIER/>\n");
     x.append("  <pbcast.NAKACK2 use_mcast_xmit=\"false\"/>\n");
     x.append("  <UNICAST3/>\n");

@@ -69,6 +69,14 @@ class FormatTest {
   }
 
   @Test
+  void leaderAnnouncement_goldenVector() {
+    // A new leader's announcement on the topic dstk.store.<storeName>.leader: a result, status 23, term, name.
+    byte[] bytes = Codec.encode(new Result(Status.LEADER, 7, 0, "a", null));
+    assertThat(HEX.formatHex(bytes)).isEqualTo(
+        "01" + "17" + "0000000000000007" + "0000000000000000" + "01" + "0001" + "61" + "ffffffff");
+  }
+
+  @Test
   void snapshot_goldenVector() throws Exception {
     StoreStateMachine sm = new StoreStateMachine(10);
     sm.apply(new Command(Op.PUT, 100, "k", 0, 0, null, new byte[] {9}));
