@@ -1,5 +1,6 @@
 package io.dstk.membership;
 
+import io.dstk.membership.internal.PromptVerifySuspect;
 import io.dstk.membership.internal.SharedKeyAuthToken;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -143,7 +144,9 @@ final class JGroupsStack {
     x.append("  <FD_SOCK2 ").append(attr("bind_addr", bind)).append("/>\n");
     x.append("  <FD_ALL3 ").append(ms("timeout", c.heartbeatTimeout())).append(' ')
         .append(ms("interval", c.heartbeatInterval())).append("/>\n");
-    x.append("  <VERIFY_SUSPECT2 ").append(ms("timeout", c.verifySuspectTimeout())).append("/>\n");
+    // VERIFY_SUSPECT2 that reports each suspect at its own deadline rather than at the next period of its task
+    x.append("  <").append(PromptVerifySuspect.class.getName()).append(' ')
+        .append(ms("timeout", c.verifySuspectTimeout())).append("/>\n");
     x.append("  <BARRIER/>\n");
     boolean sharedKey = usesSharedKey(c); // SYM_ENCRYPT and AUTH are added by open()
     x.append("  <pbcast.NAKACK2 ").append(attr("use_mcast_xmit", "false")).append("/>\n");

@@ -26,7 +26,7 @@ class ClusterConfigTest {
         .contains("<MERGE3 min_interval=\"1000\" max_interval=\"3000\" check_interval=\"4000\"")
         .contains("<FD_SOCK2 bind_addr=\"127.0.0.1\"")
         .contains("<FD_ALL3 timeout=\"4000\" interval=\"1000\"")
-        .contains("<VERIFY_SUSPECT2 timeout=\"500\"")
+        .contains("<io.dstk.membership.internal.PromptVerifySuspect timeout=\"500\"")
         .doesNotContain("tls.enabled");
   }
 

@@ -18,6 +18,7 @@ import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TP;
+import io.dstk.membership.internal.PromptVerifySuspect;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
@@ -33,8 +34,8 @@ import org.jgroups.stack.ProtocolStack;
 public final class RaftStack {
   /* By name only: see ObservedRaft. */
   private static final String OBSERVED_RAFT = "io.dstk.store.internal.ObservedRaft";
-  /* By name only, like ObservedRaft: VERIFY_SUSPECT2 that reports a suspect at its deadline, not up to 1 period late. */
-  private static final String PROMPT_VERIFY_SUSPECT = "io.dstk.store.internal.PromptVerifySuspect";
+  /* VERIFY_SUSPECT2 that reports a suspect at its deadline, not up to 1 period late; shared with the cluster's stack. */
+  private static final String PROMPT_VERIFY_SUSPECT = PromptVerifySuspect.class.getName();
 
   private RaftStack() {}
 

@@ -1,4 +1,4 @@
-package io.dstk.store.internal;
+package io.dstk.membership.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * VERIFY_SUSPECT2 checks its suspects once per timeout period, so a crash was reported one to two timeouts after the
- * suspicion; the raft channel's variant checks each suspect at its own deadline.
+ * suspicion; this variant checks each suspect at its own deadline.
  */
 class PromptVerifySuspectTest {
 
