@@ -70,7 +70,7 @@ class StoreProcessTest {
     // =trace: also every raft message (AppendEntries and their answers)
     String trace = System.getProperty("dstk.store.traceJGroups", "false");
     if (!trace.equals("false")) {
-      for (String log : List.of("org.jgroups.protocols.raft", "org.jgroups.protocols.VERIFY_SUSPECT2",
+      for (String log : List.of("org.jgroups.protocols.raft", "io.dstk.membership.internal.PromptVerifySuspect",
           "org.jgroups.protocols.FD_SOCK2", "org.jgroups.protocols.pbcast.GMS")) {
         cmd.add("-Dorg.slf4j.simpleLogger.log." + log + "=debug");
       }
