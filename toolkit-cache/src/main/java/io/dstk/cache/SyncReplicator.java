@@ -48,22 +48,32 @@ final class SyncReplicator<K, V> {
 
   /**
    * Sends an ordered write to the targets (one-way); with {@code acknowledged} every target acknowledges to
-   * {@code writer}.
+   * {@code writer}. Only the writer's copy lists the targets (the members whose acknowledgements it awaits).
    */
   void sendApply(byte[] keyBytes, StoredEntry entry, Member writer, List<Member> targets, long viewId,
       boolean acknowledged) {
     if (targets.isEmpty()) {
       return;
     }
-    List<String> names = new ArrayList<>(targets.size());
-    for (Member t : targets) {
-      names.add(t.name());
-    }
-    byte[] message = encodeApply(acknowledged, writer.name(), viewId, names, entry.toWire(keyBytes));
+    Wire.WireEntry we = entry.toWire(keyBytes);
+    byte[] toOthers = null;
     Predicate<Member> drop = dropApplyTo;
     for (Member t : targets) {
       if (drop.test(t)) {
         continue;
+      }
+      byte[] message;
+      if (t.equals(writer)) {
+        List<String> names = new ArrayList<>(targets.size());
+        for (Member m : targets) {
+          names.add(m.name());
+        }
+        message = encodeApply(acknowledged, writer.name(), viewId, names, we);
+      } else {
+        if (toOthers == null) {
+          toOthers = encodeApply(acknowledged, writer.name(), viewId, List.of(), we);
+        }
+        message = toOthers;
       }
       try {
         cluster.send(t, ctx.writeTopic, message);

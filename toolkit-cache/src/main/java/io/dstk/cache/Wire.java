@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  *   RESULT  2 W   | opHi i64 | opLo i64 | status u8 | epoch i64 | seq i64 | hasValue u8 | [value bytes]
  *                 | message bytes (UTF-8) | viewId i64 | count i32 | target name bytes * count
  *   APPLY   3 W   | flags u8 (1 = acknowledge to the writer) | writer name bytes | viewId i64 | count i32
- *                 | target name bytes * count | entry
+ *                 | target name bytes * count (only in the writer's copy, else count 0) | entry
  *   ACK     4 W   | opHi i64 | opLo i64 | epoch i64 | seq i64 | status u8 (0 applied or older, 1 key not decodable,
  *                   2 sender is not this member's orderer)
  *   DUMP    5 R   | session i64 | from i32 | reconciling u8 (1: the sender is a new orderer reading this member's state)

@@ -66,6 +66,8 @@ final class WriteSubmitter<K, V> {
     long viewId;
     final Map<String, Ack> acks = new HashMap<>();
     final Set<String> excused = new HashSet<>();
+    /** This member's view was older than the orderer's: acknowledgements of members it did not know were dropped. */
+    boolean viewBehind;
 
     Tracker(WriteOp<K> op, long deadline) {
       this.op = op;
@@ -267,6 +269,7 @@ final class WriteSubmitter<K, V> {
       t.version = r.version();
       t.targets = r.targets();
       t.viewId = r.viewId();
+      t.viewBehind = cluster.view().id() < r.viewId();
       if (!duplicate || t.orderer.equals(self)) {
         t.acks.put(self, new Ack(r.version(), 0)); // the orderer applied it and holds it
       }
@@ -331,6 +334,7 @@ final class WriteSubmitter<K, V> {
         t.version = a.version();
         t.targets = a.targets();
         t.viewId = a.viewId();
+        t.viewBehind = cluster.view().id() < a.viewId();
       }
       t.acks.put(cluster.self().name(), new Ack(a.version(), a.status()));
     }
@@ -504,23 +508,24 @@ final class WriteSubmitter<K, V> {
       if (missing != null) {
         t.out.completeExceptionally(new IndeterminateWriteException("cache '" + ctx.name + "': " + missing,
             t.op.id().toString(), t.op));
-      } else if (resend) {
+        continue;
+      }
+      if (resend) {
         knownOrderer = null; // ask it with a request: a coordinator without the cache answers at once
         attempt(t);
-      } else if (toProbe != null) {
+        continue;
+      }
+      if (toProbe != null) {
         for (String m : toProbe) {
           probe(t, m, v);
         }
-        ensureCheck(t, Math.min(t.deadline, now + replicationNanos), now);
       }
-      if (missing == null && !resend && toProbe == null) {
-        long next;
-        synchronized (t) {
-          next = Math.min(t.deadline, t.nextCheck);
-        }
-        if (next <= end) {
-          ensureCheck(t, end + 1, now);
-        }
+      long next;
+      synchronized (t) {
+        next = Math.min(t.deadline, t.nextCheck);
+      }
+      if (toProbe != null || next <= end) {
+        ensureCheck(t, Math.max(next, end + 1), now); // every other next check was scheduled when it was set
       }
     }
   }
@@ -549,6 +554,23 @@ final class WriteSubmitter<K, V> {
     }
     for (Tracker t : trackers.values()) {
       evaluate(t);
+      List<String> toProbe = new ArrayList<>();
+      Version v;
+      synchronized (t) {
+        v = t.version;
+        if (t.viewBehind && v != null && view.id() >= t.viewId && !t.out.isDone()) {
+          t.viewBehind = false; // members this member did not know may have acknowledged in vain: ask them
+          for (String m : t.targets) {
+            Ack a = t.acks.get(m);
+            if ((a == null || !a.version().equals(v)) && !t.excused.contains(m) && view.contains(m)) {
+              toProbe.add(m);
+            }
+          }
+        }
+      }
+      for (String m : toProbe) {
+        probe(t, m, v);
+      }
       int round;
       String gone;
       synchronized (t) {
