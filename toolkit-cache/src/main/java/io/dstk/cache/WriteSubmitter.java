@@ -263,8 +263,8 @@ final class WriteSubmitter<K, V> {
     String self = cluster.self().name();
     List<String> toProbe = new ArrayList<>();
     synchronized (t) {
-      if (t.round != round || t.version != null) {
-        return; // a stale round, or the APPLY told the version first
+      if (t.round != round || t.version != null || t.orderer == null) {
+        return; // a stale round, the APPLY told the version first, or the round is being retried
       }
       t.version = r.version();
       t.targets = r.targets();
