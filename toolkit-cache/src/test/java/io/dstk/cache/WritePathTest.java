@@ -98,6 +98,22 @@ class WritePathTest {
   }
 
   @Test
+  void writesBeyondMaxPendingWritesBackOffAndAllComplete() throws Exception {
+    kit = CacheKit.start(3, b -> b.maxPendingWrites(2));
+    List<CompletableFuture<Void>> puts = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      puts.add(kit.cache("node-2").putAsync("p" + i, "v" + i)); // at most 2 tracked at once on node-2
+    }
+    CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    for (ReplicatedCache<String, String> c : kit.all()) {
+      for (int i = 0; i < 40; i++) {
+        assertThat(c.get("p" + i)).isEqualTo("v" + i);
+      }
+    }
+    assertThat(kit.cache("node-2").stats().indeterminateWrites()).isZero();
+  }
+
+  @Test
   void memberThatClosedItsCacheIsNotWaitedFor() {
     kit = CacheKit.start(3, b -> b.replicationTimeout(Duration.ofMillis(300)));
     ReplicatedCache<String, String> third = kit.cache("node-3");
