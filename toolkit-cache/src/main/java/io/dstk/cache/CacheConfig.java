@@ -172,8 +172,10 @@ public final class CacheConfig<K, V> {
 
   /**
    * Returns how long a member that neither acknowledges a replicated write nor leaves the view may delay it before
-   * the write waits for the view to exclude the member: the write then completes once the view excludes it, or
-   * fails with {@link IndeterminateWriteException} when {@link #writeTimeout()} has passed since replication began.
+   * the writer asks it whether it holds the write (a lost acknowledgement) and, if it does not answer, waits for the
+   * view to exclude it: the write then completes once the view excludes it, or fails with
+   * {@link IndeterminateWriteException} when {@link #writeTimeout()} has passed since the write was submitted. It is
+   * also how long a writer waits for the coordinator's answer to an ORDER before sending it again.
    *
    * @return the replication timeout
    */
@@ -206,7 +208,10 @@ public final class CacheConfig<K, V> {
     return b.chunkBytes;
   }
 
-  /** @return the most writes the orderer replicates at once; more are refused and retried by the caller */
+  /**
+   * @return the most writes one member has in flight at once (each is tracked until every member confirmed it or
+   *     it expired at {@link #writeTimeout()}); callers beyond it back off and retry
+   */
   public int maxPendingWrites() {
     return b.maxPendingWrites;
   }
@@ -517,7 +522,7 @@ public final class CacheConfig<K, V> {
     }
 
     /**
-     * Sets how many writes the orderer replicates at once (the replication queue bound).
+     * Sets how many writes one member has in flight at once (the bound of its write tracking).
      *
      * @param writes 1..1 000 000
      * @return this builder

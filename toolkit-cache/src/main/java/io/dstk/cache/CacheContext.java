@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What every part of one cache instance shares: the cluster handle, the configuration, the cache's endpoint and
- * result topic, the request policies, this instance's id (the high half of its operation ids), the closed flag and
- * the counters. Immutable except for the flag and counters, which are thread-safe.
+ * What every part of one cache instance shares: the cluster handle, the configuration, the cache's endpoint
+ * (requests) and write topic (one-way ORDER, APPLY, ACK, RESULT, BYE), the request policies, this instance's id (the
+ * high half of its operation ids), the closed flag and the counters. Immutable except for the flag and counters, which are thread-safe.
  */
 final class CacheContext<K, V> {
   final Cluster cluster;
@@ -26,7 +26,7 @@ final class CacheContext<K, V> {
   final PayloadCodec<K> keyCodec;
   final PayloadCodec<V> valueCodec;
   final Endpoint<byte[], byte[]> rpc;
-  final Topic<byte[]> resultTopic;
+  final Topic<byte[]> writeTopic;
   final RequestPolicy replicationPolicy;
   final RequestPolicy transferPolicy;
   final long instanceId = UUID.randomUUID().getMostSignificantBits();
@@ -41,7 +41,7 @@ final class CacheContext<K, V> {
     this.keyCodec = config.keyCodec();
     this.valueCodec = config.valueCodec();
     this.rpc = Endpoint.of("dstk.cache." + name, PayloadCodec.bytes(), PayloadCodec.bytes());
-    this.resultTopic = Topic.of("dstk.cache." + name + ".result", PayloadCodec.bytes());
+    this.writeTopic = Topic.of("dstk.cache." + name + ".write", PayloadCodec.bytes());
     RequestPolicy base = RequestPolicy.defaults().withCircuitBreaker(0, Duration.ofSeconds(1));
     this.replicationPolicy = base.withTimeout(config.replicationTimeout());
     this.transferPolicy = base.withTimeout(config.writeTimeout());

@@ -34,18 +34,20 @@ import org.slf4j.LoggerFactory;
  * work.
  *
  *   LocalStore       this member's entries, tombstones, operation ids; version comparison under a striped lock
- *   WriteSubmitter   caller side of a write: to the coordinator, resent until writeTimeout
- *   WriteOrderer     coordinator side: condition check, writer, version assignment, local apply
- *   SyncReplicator   APPLY to every member and the acknowledgement tracking; the receiving end
+ *   WriteSubmitter   writer side of a write: to the coordinator, the acknowledgements of every member, resent until
+ *                    writeTimeout
+ *   WriteOrderer     coordinator side: condition check, writer, version assignment, local apply, APPLY to the hosts
+ *   SyncReplicator   APPLY sending and receiving, ACK to the writer, PROBE answers
  *   OrdererFence     which member a replica accepts writes from
  *   StateTransfer    chunked DUMP/CHUNK pulls and INSTALL pushes of whole states
  *   Reconciler       view changes: reconciliation by a new coordinator, partition merges, joiners' pulls
  *   QuorumHistory    whether this member's partition had quorum before each merge (asked by the merge's coordinator)
  *   EventDispatcher  listener events on one thread
  *
- * Messages: one request endpoint per cache carries ORDER (answered ACCEPT at once; the result follows on a topic so no
- * messaging thread ever blocks), APPLY, DUMP, INSTALL and QUORUM; the result topic carries RESULT. A member without
- * the cache answers "no handler", which the others treat as "does not host this cache".
+ * Messages: one request endpoint per cache carries ORDER (answered ACCEPT at once, until the writer knows the
+ * coordinator orders for this cache), DUMP, INSTALL, QUORUM and PROBE; a write topic carries the one-way ORDER,
+ * APPLY, ACK, RESULT and BYE, so no messaging thread ever blocks on replication. A member without the cache answers
+ * requests with "no handler", which the others treat as "does not host this cache".
  */
 final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultReplicatedCache.class);
@@ -115,9 +117,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     this.events = new EventDispatcher<>(ctx);
     this.store = new LocalStore<>(ctx, events);
     OrdererFence fence = new OrdererFence();
-    this.replicator = new SyncReplicator<>(ctx, store, fence, timer);
+    this.replicator = new SyncReplicator<>(ctx, store, fence);
     this.orderer = new WriteOrderer<>(ctx, store, replicator);
-    this.submitter = new WriteSubmitter<>(ctx, orderer, timer);
+    this.submitter = new WriteSubmitter<>(ctx, orderer, replicator, timer);
     this.transfer = new StateTransfer<>(ctx, store, fence, readiness);
     this.reconciler = new Reconciler<>(ctx, store, orderer, transfer, readiness, events, quorumHistory);
   }
@@ -133,7 +135,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   private void start() {
     registrations.add(cluster.serve(ctx.rpc, this::onRequest));
-    registrations.add(cluster.subscribe(ctx.resultTopic, submitter::onResult));
+    registrations.add(cluster.subscribe(ctx.writeTopic, this::onWrite));
     registrations.add(cluster.addListener(this::onMembership));
     quorumHistory.seed(cluster.view().id(), cluster.hasQuorum());
     long period = Math.max(1000, config.tombstoneRetention().toMillis() / 4);
@@ -144,13 +146,33 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   private byte[] onRequest(Member from, byte[] message) {
     int type = Wire.type(message);
     return switch (type) {
-      case Wire.ORDER -> orderer.onOrder(from, message);
-      case Wire.APPLY -> replicator.onApply(from, message);
-      case Wire.DUMP -> transfer.onDump(from, message);
+      case Wire.ORDER -> orderer.onOrderRequest(from, message);
+      case Wire.DUMP -> {
+        orderer.addHost(from); // before the snapshot: every write is in it or sent to the puller
+        yield transfer.onDump(from, message);
+      }
       case Wire.INSTALL -> transfer.onInstall(from, message);
       case Wire.QUORUM -> quorumHistory.onQuery(message);
-      default -> throw new IllegalArgumentException("unknown cache message type " + type);
+      case Wire.PROBE -> replicator.onProbe(message);
+      default -> throw new IllegalArgumentException("unknown cache request type " + type);
     };
+  }
+
+  private void onWrite(Member from, byte[] message) {
+    int type = Wire.type(message);
+    switch (type) {
+      case Wire.ORDER -> orderer.onOrder(from, message);
+      case Wire.APPLY -> {
+        SyncReplicator.OwnApply own = replicator.onApply(from, message);
+        if (own != null) {
+          submitter.onOwnApply(from, own);
+        }
+      }
+      case Wire.ACK -> submitter.onAck(from, message);
+      case Wire.RESULT -> submitter.onResult(from, message);
+      case Wire.BYE -> orderer.removeHost(from);
+      default -> throw new IllegalArgumentException("unknown cache message type " + type);
+    }
   }
 
   private void onMembership(MembershipEvent event) {
@@ -159,8 +181,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     }
     quorumHistory.onEvent(event);
     ClusterView view = event.newView();
+    orderer.onView(view);
     submitter.onView(view);
-    replicator.onView(view);
     List<List<Member>> subgroups = event instanceof MembershipEvent.PartitionHealed h ? h.subgroups() : null;
     if (subgroups == null && view.id() == lastHandledViewId) {
       return;
@@ -493,6 +515,14 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     if (!ctx.closed.compareAndSet(false, true)) {
       return;
     }
+    try {
+      Member coordinator = cluster.coordinator();
+      if (!coordinator.equals(cluster.self())) {
+        cluster.send(coordinator, ctx.writeTopic, Wire.message(Wire.BYE, 2).toArray()); // stop sending writes here
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("cache '{}': could not tell the coordinator that this member closes the cache", config.name(), e);
+    }
     for (Registration r : registrations) {
       try {
         r.close();
@@ -514,6 +544,11 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
         names.remove(name);
       }
     }
+  }
+
+  /** Test hook: this member's replication ends. */
+  SyncReplicator<K, V> replicator() {
+    return replicator;
   }
 
   @Override

@@ -132,6 +132,7 @@ final class Reconciler<K, V> {
     if (authoritative != null && !authoritative.contains(cluster.self().name())) {
       store.clear();
     }
+    orderer.resetHosts(); // learnt again below: every member read or installed hosts the cache
     Merge merge = new Merge(subgroups != null);
     int membersRead = 0;
     for (Member m : view.members()) {
@@ -140,6 +141,7 @@ final class Reconciler<K, V> {
       }
       try {
         merge.read.addAndGet(transfer.pull(m, true, merge::accept));
+        orderer.addHost(m);
         membersRead++;
       } catch (StateTransfer.NotHostingException e) {
         // not hosting: nothing to read
@@ -167,6 +169,7 @@ final class Reconciler<K, V> {
       boolean replace = authoritative != null && !authoritative.contains(m.name());
       try {
         transfer.push(m, replace);
+        orderer.addHost(m);
         if (replace) {
           replaced++;
         }

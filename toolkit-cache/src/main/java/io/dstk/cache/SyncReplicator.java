@@ -3,162 +3,161 @@ package io.dstk.cache;
 import io.dstk.cache.Wire.In;
 import io.dstk.cache.Wire.Out;
 import io.dstk.membership.Cluster;
-import io.dstk.membership.ClusterView;
 import io.dstk.membership.Member;
-import io.dstk.membership.MemberUnavailableException;
-import io.dstk.membership.RequestTimeoutException;
-import io.dstk.membership.StaleViewException;
+import io.dstk.membership.MembershipException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
- * Both ends of replication. The orderer sends each write (APPLY) to every other member of the view and tracks their
- * acknowledgements: the write is confirmed when every member applied it or left the view (or does not host the cache,
- * in which case it pulls the state when it creates it). A member still in the view that does not answer within
- * replicationTimeout (suspected, paused, cut off) delays the write further until the view excludes it, which confirms
- * the write, or until writeTimeout has passed since replication started, which makes it indeterminate. The receiving
- * end applies the write by version if it comes from the member it accepts writes from (see OrdererFence).
+ * Both ends of replication, one-way. The orderer sends each write (APPLY) to every member it knows to host the cache
+ * (the targets), naming the writer and the targets; each member applies it by version if it comes from the member it
+ * accepts writes from (see OrdererFence) and acknowledges (ACK) straight to the writer, which tracks the confirmations
+ * (WriteSubmitter). The writer's own copy of the APPLY tells it the version and whom to wait for. A writer that misses
+ * an acknowledgement asks the member with a PROBE request whether it holds the version (or a newer one).
  */
 final class SyncReplicator<K, V> {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncReplicator.class);
+
+  /** An APPLY of a write this member issued: what the writer's confirmation tracking needs. */
+  record OwnApply(OpId op, Version version, List<String> targets, long viewId, boolean acknowledged, int status) {}
+
   private final CacheContext<K, V> ctx;
   private final Cluster cluster;
   private final LocalStore<K, V> store;
   private final OrdererFence fence;
-  private final ScheduledExecutorService timer;
-  /** Writes waiting for the view to exclude a member that did not acknowledge in time. */
-  private final Set<Exclusion> exclusions = ConcurrentHashMap.newKeySet();
+  /** APPLYs received. */
+  final AtomicLong received = new AtomicLong();
+  /** APPLYs refused because they did not come from this member's orderer. */
+  final AtomicLong refused = new AtomicLong();
+  /** Test hook: APPLYs to the members it accepts are not sent (as if lost with a crashing orderer). */
+  volatile Predicate<Member> dropApplyTo = m -> false;
+  /** Test hook: this member sends no ACK (as if each were lost). */
+  volatile boolean dropAcks;
 
-  /** Completes with null when {@code member} leaves the view, or with {@code problem} at the deadline. */
-  private record Exclusion(Member member, String problem, CompletableFuture<String> future) {}
-
-  SyncReplicator(CacheContext<K, V> ctx, LocalStore<K, V> store, OrdererFence fence, ScheduledExecutorService timer) {
+  SyncReplicator(CacheContext<K, V> ctx, LocalStore<K, V> store, OrdererFence fence) {
     this.ctx = ctx;
     this.cluster = ctx.cluster;
     this.store = store;
     this.fence = fence;
-    this.timer = timer;
-  }
-
-  /** Confirms, for writes waiting on them, the members a new view no longer holds. */
-  void onView(ClusterView view) {
-    for (Exclusion e : exclusions) {
-      if (!view.members().contains(e.member())) {
-        e.future().complete(null);
-      }
-    }
-  }
-
-  /** Sends an ordered write to every other member; completes when all confirmed it, or with INDETERMINATE. */
-  CompletableFuture<WriteResult> replicate(byte[] keyBytes, StoredEntry entry) {
-    long start = ctx.now();
-    Out out = Wire.message(Wire.APPLY, 64 + keyBytes.length + (entry.bytes == null ? 0 : entry.bytes.length));
-    Wire.writeEntry(out, entry.toWire(keyBytes));
-    byte[] message = out.toArray();
-    List<CompletableFuture<String>> acks = new ArrayList<>();
-    for (Member m : cluster.members()) {
-      if (m.equals(cluster.self())) {
-        continue;
-      }
-      acks.add(cluster.request(m, ctx.rpc, message, ctx.replicationPolicy)
-          .handle((resp, err) -> outcome(m, resp, err, start))
-          .thenCompose(f -> f));
-    }
-    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(x -> {
-      ctx.counters.replicationCount.increment();
-      ctx.counters.replicationNanos.add(ctx.now() - start);
-      List<String> problems = new ArrayList<>();
-      for (CompletableFuture<String> a : acks) {
-        String p = a.join();
-        if (p != null) {
-          problems.add(p);
-        }
-      }
-      if (!problems.isEmpty()) {
-        return WriteResult.of(WriteResult.INDETERMINATE, "write " + entry.version + " not confirmed by every member: "
-            + problems);
-      }
-      if (ctx.lacksQuorum()) {
-        return WriteResult.of(WriteResult.INDETERMINATE, "quorum was lost while write " + entry.version
-            + " was replicated");
-      }
-      return new WriteResult(WriteResult.APPLIED, entry.version, null, false, "applied");
-    });
   }
 
   /**
-   * Returns null if the member applied the write or is no longer in the view, else what went wrong; a member that
-   * timed out is given until the write's deadline to leave the view.
+   * Sends an ordered write to the targets (one-way); with {@code acknowledged} every target acknowledges to
+   * {@code writer}. Only the writer's copy lists the targets (the members whose acknowledgements it awaits).
    */
-  private CompletableFuture<String> outcome(Member m, byte[] resp, Throwable err, long start) {
-    String problem = problem(m, resp, err);
-    Throwable t = err == null ? null : CacheContext.unwrap(err);
-    if (problem == null || !(t instanceof RequestTimeoutException || t instanceof TimeoutException)) {
-      return CompletableFuture.completedFuture(problem);
+  void sendApply(byte[] keyBytes, StoredEntry entry, Member writer, List<Member> targets, long viewId,
+      boolean acknowledged) {
+    if (targets.isEmpty()) {
+      return;
     }
-    long left = start + ctx.config.writeTimeout().toNanos() - ctx.now();
-    if (left <= 0) {
-      return CompletableFuture.completedFuture(problem);
-    }
-    Exclusion e = new Exclusion(m, problem + " nor left it within writeTimeout " + ctx.config.writeTimeout(),
-        new CompletableFuture<>());
-    exclusions.add(e);
-    e.future().whenComplete((x, y) -> exclusions.remove(e));
-    if (!cluster.members().contains(m)) {
-      e.future().complete(null); // excluded before the waiter was registered
-    } else {
+    Wire.WireEntry we = entry.toWire(keyBytes);
+    byte[] toOthers = null;
+    Predicate<Member> drop = dropApplyTo;
+    for (Member t : targets) {
+      if (drop.test(t)) {
+        continue;
+      }
+      byte[] message;
+      if (t.equals(writer)) {
+        List<String> names = new ArrayList<>(targets.size());
+        for (Member m : targets) {
+          names.add(m.name());
+        }
+        message = encodeApply(acknowledged, writer.name(), viewId, names, we);
+      } else {
+        if (toOthers == null) {
+          toOthers = encodeApply(acknowledged, writer.name(), viewId, List.of(), we);
+        }
+        message = toOthers;
+      }
       try {
-        ScheduledFuture<?> expiry = timer.schedule(() -> e.future().complete(e.problem()), left, TimeUnit.NANOSECONDS);
-        e.future().whenComplete((x, y) -> expiry.cancel(false));
-      } catch (RejectedExecutionException closed) {
-        e.future().complete(e.problem());
+        cluster.send(t, ctx.writeTopic, message);
+      } catch (MembershipException e) {
+        // left the view (the writer then stops waiting for it) or this member is closing
+        LOG.debug("cache '{}': could not send a write to {}: {}", ctx.name, t.name(), e.getMessage());
       }
     }
-    return e.future();
   }
 
-  private String problem(Member m, byte[] resp, Throwable err) {
-    if (err == null) {
-      try {
-        In in = Wire.open(resp, Wire.ACK);
-        int status = in.u8();
-        return status == 0 ? null : status == 2 ? "'" + m.name() + "' follows another orderer"
-            : "'" + m.name() + "' could not decode the key";
-      } catch (IllegalArgumentException e) {
-        return "'" + m.name() + "' sent a malformed acknowledgement";
-      }
+  /** Encodes an APPLY: the flags, the writer, the orderer's view, the targets and the entry. */
+  static byte[] encodeApply(boolean acknowledged, String writer, long viewId, List<String> targets,
+      Wire.WireEntry entry) {
+    Out out = Wire.message(Wire.APPLY, 96 + entry.key().length + (entry.value() == null ? 0 : entry.value().length)
+        + 16 * targets.size());
+    out.u8(acknowledged ? 1 : 0).utf8(writer).i64(viewId).i32(targets.size());
+    for (String t : targets) {
+      out.utf8(t);
     }
-    Throwable t = CacheContext.unwrap(err);
-    if (t instanceof MemberUnavailableException || !cluster.members().contains(m)) {
-      return null;
-    }
-    if (CacheContext.notHosting(t)) {
-      return null; // the member does not host this cache (yet): it will pull the state when it creates it
-    }
-    if (t instanceof StaleViewException) {
-      // the receiver does not know this member yet: a joiner that has not installed its first view, so it cannot
-      // host the cache yet either; it pulls the state once it creates the cache
-      return null;
-    }
-    if (t instanceof RequestTimeoutException || t instanceof TimeoutException) {
-      return "'" + m.name() + "' did not acknowledge within " + ctx.config.replicationTimeout()
-          + " and is still in the view";
-    }
-    return "'" + m.name() + "' failed: " + t;
+    Wire.writeEntry(out, entry);
+    return out.toArray();
   }
 
-  /** The receiving end: applies an APPLY from the accepted orderer and answers its ACK. */
-  byte[] onApply(Member from, byte[] message) {
+  /**
+   * The receiving end: applies an APPLY from the accepted orderer and acknowledges it to the writer. Returns what the
+   * writer's tracking needs if this member is the writer, else null.
+   */
+  OwnApply onApply(Member from, byte[] message) {
     In in = Wire.open(message, Wire.APPLY);
+    boolean acknowledged = (in.u8() & 1) != 0;
+    String writer = in.utf8();
+    long viewId = in.i64();
+    int n = in.count(4);
+    List<String> targets = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      targets.add(in.utf8());
+    }
     Wire.WireEntry we = Wire.readEntry(in);
     int status = fence.applyIfAccepted(from, cluster, () -> store.applyReceived(we));
-    return Wire.message(Wire.ACK, 3).u8(status).toArray();
+    if (status == 2) {
+      refused.incrementAndGet();
+    }
+    received.incrementAndGet();
+    OpId op = new OpId(we.opHi(), we.opLo());
+    Version version = new Version(we.epoch(), we.seq());
+    if (writer.equals(cluster.self().name())) {
+      return new OwnApply(op, version, List.copyOf(targets), viewId, acknowledged, status);
+    }
+    if (acknowledged && !dropAcks) {
+      Optional<Member> to = cluster.view().member(writer);
+      if (to.isPresent()) {
+        byte[] ack = Wire.message(Wire.ACK, 40).i64(op.hi()).i64(op.lo()).i64(version.epoch())
+            .i64(version.sequence()).u8(status).toArray();
+        try {
+          cluster.send(to.get(), ctx.writeTopic, ack);
+        } catch (MembershipException e) {
+          LOG.debug("cache '{}': could not acknowledge to {}: {}", ctx.name, writer, e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The PROBE request: whether this member holds the version of the key, or a newer one. */
+  byte[] onProbe(byte[] message) {
+    In in = Wire.open(message, Wire.PROBE);
+    byte[] keyBytes = in.bytes();
+    Version v = new Version(in.i64(), in.i64());
+    return Wire.message(Wire.PROBE_STATE, 3).u8(holds(keyBytes, v)).toArray();
+  }
+
+  /** 0 if this member holds version {@code v} of the key or a newer one, 1 if not (yet), 2 if the key is undecodable. */
+  int holds(byte[] keyBytes, Version v) {
+    K key;
+    try {
+      key = ctx.keyCodec.decode(keyBytes);
+    } catch (RuntimeException e) {
+      return 2;
+    }
+    StoredEntry cur = store.current(key);
+    return cur != null && !v.isNewerThan(cur.version) ? 0 : 1;
+  }
+
+  static byte[] probe(byte[] keyBytes, Version v) {
+    return Wire.message(Wire.PROBE, 32 + keyBytes.length).bytes(keyBytes).i64(v.epoch()).i64(v.sequence()).toArray();
   }
 }

@@ -4,26 +4,35 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
 /*
- * Wire format of the cache's messages (all integers big-endian). Every message starts with the format version (1)
- * and a type byte:
+ * Wire format of the cache's messages (all integers big-endian). Every message starts with the format version (2)
+ * and a type byte. Requests go to the cache's endpoint (R), one-way messages to its write topic (W):
  *
- *   ORDER   1 | reqId i64 | opHi i64 | opLo i64 | cond u8 | key bytes | [expected bytes if cond=VALUE]
- *             | [expected epoch i64, seq i64 if cond=VERSION] | hasValue u8 | [value bytes]
- *   RESULT  2 | reqId i64 | status u8 | epoch i64 | seq i64 | hasValue u8 | [value bytes] | message bytes (UTF-8)
- *   APPLY   3 | entry
- *   ACK     4 | status u8 (0 applied or older, 1 key not decodable, 2 sender is not this member's orderer)
- *   DUMP    5 | session i64 | from i32 | reconciling u8 (1: the sender is a new orderer reading this member's state)
- *   CHUNK   6 | next i32 (-1 = last) | count i32 | entry*
- *   INSTALL 7 | flags u8 (1 = replace state first, 2 = last chunk) | count i32 | entry*
- *   ACCEPT  8
- *   QUORUM  9 | mergeViewId i64   (did the receiver's partition have quorum just before this merge view?)
+ *   ORDER   1 W/R | opHi i64 | opLo i64 | cond u8 | key bytes | [expected bytes if cond=VALUE]
+ *                 | [expected epoch i64, seq i64 if cond=VERSION] | hasValue u8 | [value bytes]
+ *   RESULT  2 W   | opHi i64 | opLo i64 | status u8 | epoch i64 | seq i64 | hasValue u8 | [value bytes]
+ *                 | message bytes (UTF-8) | viewId i64 | count i32 | target name bytes * count
+ *   APPLY   3 W   | flags u8 (1 = acknowledge to the writer) | writer name bytes | viewId i64 | count i32
+ *                 | target name bytes * count (only in the writer's copy, else count 0) | entry
+ *   ACK     4 W   | opHi i64 | opLo i64 | epoch i64 | seq i64 | status u8 (0 applied or older, 1 key not decodable,
+ *                   2 sender is not this member's orderer)
+ *   DUMP    5 R   | session i64 | from i32 | reconciling u8 (1: the sender is a new orderer reading this member's state)
+ *   CHUNK   6     | next i32 (-1 = last) | count i32 | entry*                      (answer to DUMP)
+ *   INSTALL 7 R   | flags u8 (1 = replace state first, 2 = last chunk) | count i32 | entry*
+ *   ACCEPT  8                                                                     (answer to an ORDER request)
+ *   QUORUM  9 R   | mergeViewId i64   (did the receiver's partition have quorum just before this merge view?)
  *   QUORUM_STATE 10 | answer u8 (0 no, 1 yes, 2 the receiver has not seen that merge view yet)
+ *   PROBE  11 R   | key bytes | epoch i64 | seq i64   (does the receiver hold this version of the key or a newer one?)
+ *   PROBE_STATE 12 | answer u8 (0 yes, 1 not yet, 2 key not decodable)
+ *   BYE    13 W   (the sender closes its cache: the orderer stops replicating to it)
  *
  *   bytes = length i32 | length bytes;   entry = key bytes | epoch i64 | seq i64 | opHi i64 | opLo i64
  *                                               | tomb u8 | [value bytes if tomb = 0]
+ *
+ * Version 1 (ORDER answered ACCEPT then RESULT by request id, APPLY/ACK as request and response) is not understood:
+ * a member of either version rejects the other's messages (Wire.open), so mixed members never replicate to each other.
  */
 final class Wire {
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
   static final byte ORDER = 1;
   static final byte RESULT = 2;
   static final byte APPLY = 3;
@@ -34,6 +43,9 @@ final class Wire {
   static final byte ACCEPT = 8;
   static final byte QUORUM = 9;
   static final byte QUORUM_STATE = 10;
+  static final byte PROBE = 11;
+  static final byte PROBE_STATE = 12;
+  static final byte BYE = 13;
 
   static final int MAX_KEY_BYTES = 16 * 1024;
 
@@ -79,6 +91,10 @@ final class Wire {
       buf.putInt(b.length);
       buf.put(b);
       return this;
+    }
+
+    Out utf8(String text) {
+      return bytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     int size() {
@@ -132,6 +148,19 @@ final class Wire {
       byte[] b = new byte[n];
       buf.get(b);
       return b;
+    }
+
+    String utf8() {
+      return new String(bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Reads a count of items that each take at least {@code minBytes}, checked against what is left. */
+    int count(int minBytes) {
+      int n = i32();
+      if (n < 0 || (long) n * minBytes > buf.remaining()) {
+        throw new IllegalArgumentException("count " + n + " exceeds the " + buf.remaining() + " bytes left");
+      }
+      return n;
     }
 
     int remaining() {

@@ -15,10 +15,10 @@ record WriteOp<K>(OpId id, K key, byte[] keyBytes, int cond, byte[] expected, Ve
   static final int COND_VERSION = 3;
   static final int COND_PRESENT = 4;
 
-  /** Encodes the ORDER message for request {@code req}. */
-  byte[] encodeOrder(long req) {
+  /** Encodes the ORDER message. */
+  byte[] encodeOrder() {
     Out out = Wire.message(Wire.ORDER, 64 + keyBytes.length + (value == null ? 0 : value.length));
-    out.i64(req).i64(id.hi()).i64(id.lo()).u8(cond).bytes(keyBytes);
+    out.i64(id.hi()).i64(id.lo()).u8(cond).bytes(keyBytes);
     if (cond == COND_VALUE) {
       out.bytes(expected);
     } else if (cond == COND_VERSION) {
@@ -31,7 +31,7 @@ record WriteOp<K>(OpId id, K key, byte[] keyBytes, int cond, byte[] expected, Ve
     return out.toArray();
   }
 
-  /** Decodes an ORDER message positioned after its request id. */
+  /** Decodes an ORDER message positioned after its type. */
   static <K> WriteOp<K> decodeOrder(In in) {
     OpId id = new OpId(in.i64(), in.i64());
     int cond = in.u8();

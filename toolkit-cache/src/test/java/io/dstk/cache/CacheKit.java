@@ -98,9 +98,13 @@ final class CacheKit implements AutoCloseable {
     await().atMost(Duration.ofSeconds(30)).until(() -> all().stream().allMatch(ReplicatedCache::isReady));
   }
 
-  /** Waits until every member's live map equals the first's. */
+  /**
+   * Waits until every member's live map equals the first's. A member can turn not ready between the readiness check
+   * and its snapshot (a heal replacing its state): that poll counts as not converged.
+   */
   void awaitConverged() {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .ignoreException(CacheNotReadyException.class).until(() -> {
       List<ReplicatedCache<String, String>> all = all();
       if (!all.stream().allMatch(ReplicatedCache::isReady)) {
         return false;

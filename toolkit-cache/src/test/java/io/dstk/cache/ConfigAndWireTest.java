@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dstk.membership.PayloadCodec;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigAndWireTest {
@@ -75,24 +76,64 @@ class ConfigAndWireTest {
   /** Golden bytes written by hand from the format in docs/cache.md: a change of layout must fail here. */
   @Test
   void applyMessageLayoutIsStable() {
-    Wire.Out out = Wire.message(Wire.APPLY, 16);
-    Wire.writeEntry(out, new Wire.WireEntry(new byte[] {'k'}, 2, 3, 4, 5, new byte[] {'v'}));
-    String expected = "01" + "03" + "00000001" + "6b" + "0000000000000002" + "0000000000000003"
-        + "0000000000000004" + "0000000000000005" + "00" + "00000001" + "76";
-    assertThat(HexFormat.of().formatHex(out.toArray())).isEqualTo(expected);
+    byte[] apply = SyncReplicator.encodeApply(true, "w", 9, List.of("t"),
+        new Wire.WireEntry(new byte[] {'k'}, 2, 3, 4, 5, new byte[] {'v'}));
+    String expected = "02" + "03" + "01" + "00000001" + "77" + "0000000000000009" + "00000001" + "00000001" + "74"
+        + "00000001" + "6b" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "0000000000000005"
+        + "00" + "00000001" + "76";
+    assertThat(HexFormat.of().formatHex(apply)).isEqualTo(expected);
 
-    Wire.Out tomb = Wire.message(Wire.APPLY, 16);
-    Wire.writeEntry(tomb, new Wire.WireEntry(new byte[] {'k'}, 2, 3, 4, 5, null));
-    assertThat(HexFormat.of().formatHex(tomb.toArray())).endsWith("0000000000000005" + "01");
+    byte[] tomb = SyncReplicator.encodeApply(false, "w", 9, List.of(),
+        new Wire.WireEntry(new byte[] {'k'}, 2, 3, 4, 5, null));
+    assertThat(HexFormat.of().formatHex(tomb)).startsWith("020300").endsWith("0000000000000005" + "01");
+  }
+
+  @Test
+  void orderResultAndProbeLayoutsAreStable() {
+    WriteOp<String> put = new WriteOp<>(new OpId(1, 2), "k", new byte[] {'k'}, WriteOp.COND_NONE, null, null,
+        new byte[] {'v'});
+    assertThat(HexFormat.of().formatHex(put.encodeOrder())).isEqualTo("02" + "01" + "0000000000000001"
+        + "0000000000000002" + "00" + "00000001" + "6b" + "01" + "00000001" + "76");
+    WriteResult dup = new WriteResult(WriteResult.DUPLICATE, new Version(3, 4), null, false, "d", List.of("t"), 9);
+    assertThat(HexFormat.of().formatHex(dup.encode(new OpId(1, 2)))).isEqualTo("02" + "02" + "0000000000000001"
+        + "0000000000000002" + "0b" + "0000000000000003" + "0000000000000004" + "00" + "00000001" + "64"
+        + "0000000000000009" + "00000001" + "00000001" + "74");
+    Wire.In in = Wire.open(dup.encode(new OpId(1, 2)), Wire.RESULT);
+    assertThat(new OpId(in.i64(), in.i64())).isEqualTo(new OpId(1, 2));
+    assertThat(WriteResult.decode(in)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(WriteResult.DUPLICATE);
+      assertThat(r.version()).isEqualTo(new Version(3, 4));
+      assertThat(r.targets()).containsExactly("t");
+      assertThat(r.viewId()).isEqualTo(9);
+    });
+    assertThat(HexFormat.of().formatHex(SyncReplicator.probe(new byte[] {'k'}, new Version(3, 4))))
+        .isEqualTo("02" + "0b" + "00000001" + "6b" + "0000000000000003" + "0000000000000004");
   }
 
   @Test
   void malformedOrForeignMessagesAreRejectedWithoutOverreading() {
-    assertThatThrownBy(() -> Wire.open(new byte[] {2, 3}, Wire.APPLY)).hasMessageContaining("version 2");
-    byte[] lying = HexFormat.of().parseHex("0103" + "7fffffff" + "6b");
+    assertThatThrownBy(() -> Wire.open(new byte[] {3, 3}, Wire.APPLY)).hasMessageContaining("version 3");
+    byte[] lying = HexFormat.of().parseHex("0203" + "7fffffff" + "6b");
     assertThatThrownBy(() -> Wire.readEntry(Wire.open(lying, Wire.APPLY))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exceeds");
-    assertThatThrownBy(() -> Wire.type(new byte[] {1})).isInstanceOf(IllegalArgumentException.class);
+    byte[] manyTargets = HexFormat.of().parseHex("0202" + "0000000000000001" + "0000000000000002" + "00"
+        + "0000000000000003" + "0000000000000004" + "00" + "00000000" + "0000000000000009" + "7fffffff");
+    Wire.In in = Wire.open(manyTargets, Wire.RESULT);
+    in.i64();
+    in.i64();
+    assertThatThrownBy(() -> WriteResult.decode(in)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("count");
+    assertThatThrownBy(() -> Wire.type(new byte[] {2})).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A member still speaking version 1 (ORDER/ACCEPT/RESULT by request id, APPLY as a request) is refused. */
+  @Test
+  void messagesOfTheEarlierWireVersionAreRefusedNamingBothVersions() {
+    byte[] v1Apply = HexFormat.of().parseHex("01" + "03" + "00000001" + "6b" + "0000000000000002"
+        + "0000000000000003" + "0000000000000004" + "0000000000000005" + "00" + "00000001" + "76");
+    assertThatThrownBy(() -> Wire.open(v1Apply, Wire.APPLY)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unsupported cache wire version 1").hasMessageContaining("speaks 2");
+    assertThatThrownBy(() -> Wire.type(v1Apply)).hasMessageContaining("version 1");
   }
 
   @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.dstk.membership.Endpoint;
 import io.dstk.membership.Member;
 import io.dstk.membership.PayloadCodec;
+import io.dstk.membership.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -299,25 +299,28 @@ class FaultTest {
     kit.cache("node-1").put("j", "new");
     Version newer = kit.cache("node-2").getVersioned("j").orElseThrow().version();
 
-    Endpoint<byte[], byte[]> rpc = Endpoint.of("dstk.cache.test", PayloadCodec.bytes(), PayloadCodec.bytes());
+    Topic<byte[]> writes = Topic.of("dstk.cache.test.write", PayloadCodec.bytes());
     Member node2 = kit.cluster.member("node-1").view().member("node-2").orElseThrow();
-    // a late copy of the first write of k, and an older write of j, arrive after the newer ones
+    long viewId = kit.cluster.member("node-1").view().id();
+    SyncReplicator<?, ?> receiver = ((DefaultReplicatedCache<?, ?>) kit.cache("node-2")).replicator();
+    long received = receiver.received.get();
+    // a late copy of the first write of k, and an older write of j, arrive after the newer ones (from the orderer)
     for (String[] kv : new String[][] {{"k", "old"}, {"j", "older"}}) {
-      Wire.Out out = Wire.message(Wire.APPLY, 64);
       Version v = kv[0].equals("k") ? old : new Version(newer.epoch(), newer.sequence() - 1);
-      Wire.writeEntry(out, new Wire.WireEntry(kv[0].getBytes(StandardCharsets.UTF_8), v.epoch(), v.sequence(), 1,
-          2, kv[1].getBytes(StandardCharsets.UTF_8)));
-      kit.cluster.member("node-1").request(node2, rpc, out.toArray()).get(10, TimeUnit.SECONDS);
+      kit.cluster.member("node-1").send(node2, writes, SyncReplicator.encodeApply(false, "node-1", viewId, List.of(),
+          new Wire.WireEntry(kv[0].getBytes(StandardCharsets.UTF_8), v.epoch(), v.sequence(), 1, 2,
+              kv[1].getBytes(StandardCharsets.UTF_8))));
     }
+    await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received.get() >= received + 2);
     assertThat(kit.cache("node-2").get("k")).isNull();
     assertThat(kit.cache("node-2").get("j")).isEqualTo("new");
 
     // a newer-looking write from a member that is not the orderer is refused
-    Wire.Out forged = Wire.message(Wire.APPLY, 64);
-    Wire.writeEntry(forged, new Wire.WireEntry("j".getBytes(StandardCharsets.UTF_8), newer.epoch() + 5, 1, 7, 8,
-        "forged".getBytes(StandardCharsets.UTF_8)));
-    byte[] ack = kit.cluster.member("node-3").request(node2, rpc, forged.toArray()).get(10, TimeUnit.SECONDS);
-    assertThat(ack[2]).as("ACK status").isEqualTo((byte) 2);
+    long refused = receiver.refused.get();
+    kit.cluster.member("node-3").send(node2, writes, SyncReplicator.encodeApply(false, "node-3", viewId, List.of(),
+        new Wire.WireEntry("j".getBytes(StandardCharsets.UTF_8), newer.epoch() + 5, 1, 7, 8,
+            "forged".getBytes(StandardCharsets.UTF_8))));
+    await().atMost(Duration.ofSeconds(60)).until(() -> receiver.refused.get() == refused + 1);
     assertThat(kit.cache("node-2").get("j")).isEqualTo("new");
   }
 
