@@ -18,7 +18,8 @@ class ClusterRateLimiterTest {
 
     @Test
     void leasedTokens_skewedLoadOnThreeMembers_staysWithinFivePercentOfTheLimitOverTenSeconds() {
-        try (LimiterSim sim = new LimiterSim(3, UnaryOperator.identity())) {
+        // no member fails here: a spurious suspicion on a loaded machine would move the key mid-run
+        try (LimiterSim sim = new LimiterSim(3, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             Map<String, Long> admitted = sim.run(Duration.ofSeconds(10), SKEWED, "tenant-1");
             long total = LimiterSim.total(admitted);
             assertThat(total).isBetween(9_500L, 10_500L);
@@ -74,7 +75,8 @@ class ClusterRateLimiterTest {
     static void memberJoinsTrial(long idleNanos) {
         String key = LimiterSim.keyOwned(List.of("node-1", "node-2"), "node-1",
                 List.of("node-1", "node-2", "node-3"), "node-3");
-        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity())) {
+        // a join, no failure: a spurious suspicion on a loaded machine would move the key once more
+        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             sim.now.addAndGet(idleNanos);
             Map<String, Integer> demand = Map.of("node-1", 10, "node-2", 10, "node-3", 10);
             Map<String, Long> admitted = new HashMap<>(sim.run(Duration.ofSeconds(2), demand, key));
@@ -143,7 +145,7 @@ class ClusterRateLimiterTest {
                         for (int i = 0; i < 10; i++) {
                             n += limiter.tryAcquire(key) ? 1 : 0;
                         }
-                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                                 .until(() -> ((DefaultClusterRateLimiter) limiter).leasesInFlight() == 0);
                         now.addAndGet(LimiterSim.STEP_NANOS);

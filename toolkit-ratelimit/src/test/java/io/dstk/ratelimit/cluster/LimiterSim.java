@@ -85,7 +85,7 @@ final class LimiterSim implements AutoCloseable {
         if (inFlight() == 0) {
             return;
         }
-        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                 .until(() -> inFlight() == 0);
     }
 
