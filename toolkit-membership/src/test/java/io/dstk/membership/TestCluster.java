@@ -50,7 +50,7 @@ public final class TestCluster implements AutoCloseable {
   private final int basePort;
   private final UnaryOperator<ClusterConfig.Builder> customizer;
   private final Map<String, Cluster> members = new LinkedHashMap<>();
-  private Duration timeout = Duration.ofSeconds(30);
+  private Duration timeout = Duration.ofSeconds(60);
 
   private TestCluster(String clusterName, int basePort, UnaryOperator<ClusterConfig.Builder> customizer) {
     this.clusterName = clusterName;
@@ -297,7 +297,8 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Sets how long the await methods wait before failing (default 30 s).
+   * Sets how long the await methods wait before failing (default 60 s: views on a loaded build machine can take
+   * tens of seconds to converge, and a passing wait returns as soon as they do).
    *
    * @param t the timeout
    * @return this kit
