@@ -333,6 +333,7 @@ final class DefaultCluster implements Cluster, Receiver {
       List<Member> members = new ArrayList<>();
       Map<Address, Member> byAddress = new HashMap<>();
       Map<String, Address> byName = new HashMap<>();
+      List<Integer> olderVersions = new ArrayList<>();
       for (Address a : v.getMembers()) {
         MemberInfo info = MemberInfo.of(a);
         if (info == null) {
@@ -340,13 +341,23 @@ final class DefaultCluster implements Cluster, Receiver {
           continue;
         }
         boolean isSelf = a.equals(self);
+        int version = info.wireVersion();
+        // the joiner's own check (checkFirstView): it refuses itself, and leaves, if an older member is more than one
+        // version away; members that would accept it hide it too, so that no member ever shows it
+        boolean refusesItself = olderVersions.stream().anyMatch(older -> Math.abs(older - version) > 1);
+        olderVersions.add(version);
         if (!isSelf && byName.containsKey(info.name())) {
           LOG.error("hiding member {} at {}: its node name is already taken by an older member", info.name(), a);
           continue;
         }
-        if (!isSelf && !compatible(info.wireVersion())) {
-          LOG.error("hiding member {}: wire version {} is incompatible with {}", info.name(), info.wireVersion(),
+        if (!isSelf && !compatible(version)) {
+          LOG.error("hiding member {}: wire version {} is incompatible with {}", info.name(), version,
               config.wireVersion());
+          continue;
+        }
+        if (!isSelf && refusesItself) {
+          LOG.error("hiding member {}: wire version {} is incompatible with an older member's, so it refuses to join",
+              info.name(), version);
           continue;
         }
         Member m = new Member(info.name(), addressText(a), members.size(), info.metadata());

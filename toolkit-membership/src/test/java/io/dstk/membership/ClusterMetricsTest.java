@@ -32,7 +32,7 @@ class ClusterMetricsTest {
     Topic<String> topic = Topic.of("news", PayloadCodec.utf8());
 
     c1.broadcast(topic, "hello");
-    c1.request(c1.view().member("node-2").orElseThrow(), echo, "abc").get(10, TimeUnit.SECONDS);
+    c1.request(c1.view().member("node-2").orElseThrow(), echo, "abc").get(60, TimeUnit.SECONDS);
     assertThat(registry.get(ClusterMetrics.MEMBERS).tag("app", "test").gauge().value()).isEqualTo(3);
     assertThat(registry.get(ClusterMetrics.QUORUM).gauge().value()).isEqualTo(1);
     assertThat(registry.get(ClusterMetrics.MESSAGES).tags("topic", "news", "direction", "out").functionCounter()
@@ -45,7 +45,7 @@ class ClusterMetricsTest {
 
     kit.kill("node-3");
     kit.awaitViews(List.of("node-1", "node-2"));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(registry.get(ClusterMetrics.MEMBERS).gauge().value()).isEqualTo(2);
       assertThat(registry.get(ClusterMetrics.REMOVALS).functionCounter().count()).isEqualTo(1);
       assertThat(registry.get(ClusterMetrics.SUSPICIONS).functionCounter().count()).isPositive();

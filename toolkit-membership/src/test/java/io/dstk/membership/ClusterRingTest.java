@@ -43,7 +43,7 @@ class ClusterRingTest {
 
     kit.kill("node-3");
     kit.awaitViews(List.of("node-1", "node-2"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> names(ring1.current()).size() == 2
+    await().atMost(Duration.ofSeconds(60)).until(() -> names(ring1.current()).size() == 2
         && names(ring2.current()).size() == 2);
 
     ConsistentHash<Member> after = ring1.current();
@@ -60,7 +60,7 @@ class ClusterRingTest {
       }
     }
     assertThat(moved).isPositive();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(changes).isNotEmpty());
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(changes).isNotEmpty());
     ClusterRing.RingChange last = changes.get(changes.size() - 1);
     assertThat(last.current()).isSameAs(after);
     assertThat(last.view()).isEqualTo(ring1.view());
@@ -78,7 +78,7 @@ class ClusterRingTest {
     kit.awaitViews(List.of("node-1", "node-2"));
     kit.join("node-3");
     kit.awaitViews(List.of("node-1", "node-2", "node-3"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> ring.current().nodes().size() == 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> ring.current().nodes().size() == 3);
     assertThat(ring.current().nodeFor(key).name()).isEqualTo("node-3");
   }
 }

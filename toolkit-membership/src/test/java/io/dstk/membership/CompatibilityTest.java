@@ -53,7 +53,7 @@ class CompatibilityTest {
       sender.sendTo(target, ForgingStack.frame(own + 1, topic.name(), "v+1"));
       sender.sendTo(target, ForgingStack.frame(own, topic.name(), "v"));
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 2);
       assertThat(received).containsExactlyInAnyOrder("v+1", "v");
       assertThat(target.stats().messagesDropped()).isEqualTo(droppedBefore + 1);
     }

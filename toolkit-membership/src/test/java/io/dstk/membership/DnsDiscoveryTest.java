@@ -40,7 +40,7 @@ class DnsDiscoveryTest {
           .discoveryTimeout(Duration.ofMillis(500))
           .build()));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> members.stream().allMatch(c ->
+    await().atMost(Duration.ofSeconds(60)).until(() -> members.stream().allMatch(c ->
         c.members().stream().map(Member::name).collect(Collectors.toSet()).equals(Set.of("d1", "d2", "d3"))));
     assertThat(dns.queries()).isPositive();
   }

@@ -88,14 +88,14 @@ class ExecutorsTest {
     assertThat(kit.member("node-1").request(node2, echo, "x").get(30, TimeUnit.SECONDS)).isEqualTo("x");
     CompletableFuture<String> timedOut = kit.member("node-1").request(node2, silent, "y",
         RequestPolicy.defaults().withTimeout(Duration.ofHours(1)));
-    await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.timeouts.size() == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> scheduler.timeouts.size() == 2);
     scheduler.fireAll(); // one hour passes
     kit.join("node-3");
 
     assertThatThrownBy(() -> timedOut.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(RequestTimeoutException.class);
     never.complete("late");
-    await().atMost(Duration.ofSeconds(30)).until(() -> !listenerThreads.isEmpty());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !listenerThreads.isEmpty());
     assertThat(listenerThreads).allMatch(t -> t.startsWith("test-events-"));
     assertThat(handlerThreads).isNotEmpty().allMatch(t -> t.startsWith("test-messages-"));
     // measured with the configured ticker, which advances 1 µs per reading

@@ -57,7 +57,7 @@ class MembershipTest {
     kit.kill("node-3");
     kit.awaitViews(List.of("node-1"));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> events.size() >= 2);
     assertThat(events.get(0)).isInstanceOfSatisfying(MembershipEvent.MemberLeft.class,
         e -> assertThat(e.member().name()).isEqualTo("node-2"));
     assertThat(events.get(1)).isInstanceOfSatisfying(MembershipEvent.MemberRemoved.class,
@@ -85,7 +85,7 @@ class MembershipTest {
     kit.leave("node-1");
     kit.awaitViews(List.of("node-2", "node-3"));
     assertThat(kit.member("node-2").isCoordinator()).isTrue();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(events)
         .anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(MembershipEvent.CoordinatorChanged.class,
             c -> {
               assertThat(c.previous().name()).isEqualTo("node-1");

@@ -24,7 +24,7 @@ class PresetsTest {
   }
 
   private void awaitAll(Set<String> names) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> members.stream().allMatch(c ->
+    await().atMost(Duration.ofSeconds(60)).until(() -> members.stream().allMatch(c ->
         c.members().stream().map(Member::name).collect(Collectors.toSet()).equals(names)));
   }
 

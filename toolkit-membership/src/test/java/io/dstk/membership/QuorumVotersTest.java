@@ -37,13 +37,13 @@ class QuorumVotersTest {
     assertThat(kit.member("node-3").hasQuorum()).isTrue();
     assertThat(kit.member("node-1").hasQuorum()).isFalse();
     assertThat(kit.member("node-4").hasQuorum()).isFalse();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(otherSide).anySatisfy(e -> assertThat(e).isInstanceOf(MembershipEvent.QuorumLost.class)));
     assertThat(voterSide).noneMatch(e -> e instanceof MembershipEvent.QuorumLost);
 
     kit.heal();
     kit.awaitViews(List.of("node-1", "node-2", "node-3", "node-4"));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(otherSide).anySatisfy(e -> assertThat(e).isInstanceOf(MembershipEvent.QuorumRegained.class)));
     assertThat(kit.names()).allMatch(n -> kit.member(n).hasQuorum());
   }

@@ -50,7 +50,7 @@ public final class TestCluster implements AutoCloseable {
   private final int basePort;
   private final UnaryOperator<ClusterConfig.Builder> customizer;
   private final Map<String, Cluster> members = new LinkedHashMap<>();
-  private Duration timeout = Duration.ofSeconds(30);
+  private Duration timeout = Duration.ofSeconds(60);
 
   private TestCluster(String clusterName, int basePort, UnaryOperator<ClusterConfig.Builder> customizer) {
     this.clusterName = clusterName;
@@ -139,17 +139,24 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Joins one more member with a given config.
+   * Joins one more member with a given config. If live members exist but the new one came up alone (on a loaded
+   * machine their answers to its discovery can come after the discovery timeout, and it then starts a cluster of its
+   * own, which a merge would fold in later, in another order), it leaves and joins again, up to three times.
    *
    * @param config the config
    * @return the member's cluster handle
    */
   public Cluster join(ClusterConfig config) {
-    Cluster c = Cluster.join(config);
-    synchronized (this) {
-      members.put(config.nodeName(), c);
+    for (int attempt = 1; ; attempt++) {
+      Cluster c = Cluster.join(config);
+      synchronized (this) {
+        if (c.members().size() > 1 || members.isEmpty() || attempt == 3) {
+          members.put(config.nodeName(), c);
+          return c;
+        }
+      }
+      c.close();
     }
-    return c;
   }
 
   /**
@@ -297,7 +304,8 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Sets how long the await methods wait before failing (default 30 s).
+   * Sets how long the await methods wait before failing (default 60 s: views on a loaded build machine can take
+   * tens of seconds to converge, and a passing wait returns as soon as they do).
    *
    * @param t the timeout
    * @return this kit

@@ -132,11 +132,16 @@ class RateLimiterTest {
                 RateLimiter.fixedWindow(1, Duration.ofMillis(20)),
                 RateLimiter.slidingWindowLog(1, Duration.ofMillis(20)),
                 RateLimiter.slidingWindowCounter(1, Duration.ofMillis(20))}) {
+            // Read before the limiter exists: every algorithm admits a second permit of 1 per 20 ms no earlier than
+            // 20 ms after its first (or its window's start), so however late this thread runs, acquire cannot
+            // return before then. Reading the clock after the first permit instead would make the wait depend on
+            // this thread being scheduled on time.
+            long before = System.nanoTime();
             RateLimiter limiter = b.build();
             assertThat(limiter.tryAcquire()).isTrue();
-            long start = System.nanoTime();
-            limiter.acquire(1, Duration.ofSeconds(5));
-            assertThat(System.nanoTime() - start).as(b.toString()).isGreaterThanOrEqualTo(1_000_000L);
+            limiter.acquire(1, Duration.ofSeconds(60));
+            assertThat(System.nanoTime() - before).as(b.toString())
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(20).toNanos());
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A minimal W3C WebDriver client for the tests: starts Debian's {@code chromedriver} on a free port and drives a
@@ -39,25 +40,34 @@ final class WebDriverClient implements AutoCloseable {
 
   /** Starts chromedriver, waits until it is ready and opens a headless browser session. */
   static WebDriverClient start(Path logFile) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Process driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
-        .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-    WebDriverClient client = new WebDriverClient(driver, URI.create("http://127.0.0.1:" + port));
-    try {
-      client.awaitReady();
-      client.newSession();
-      return client;
-    } catch (Exception | Error e) {
-      client.close();
-      throw e;
+    // The port is found free, then bound by chromedriver: another process may take it in between, and chromedriver
+    // then exits at once. Another port is tried then.
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Process driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      WebDriverClient client = new WebDriverClient(driver, URI.create("http://127.0.0.1:" + port));
+      try {
+        client.awaitReady();
+        client.newSession();
+        return client;
+      } catch (TerminalFailureException e) {
+        client.close();
+        if (attempt == 3) {
+          throw e;
+        }
+      } catch (Exception | Error e) {
+        client.close();
+        throw e;
+      }
     }
   }
 
   private void awaitReady() {
-    await("chromedriver ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    await("chromedriver ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .failFast("chromedriver exited", () -> !driver.isAlive())
         .until(() -> {
           try {

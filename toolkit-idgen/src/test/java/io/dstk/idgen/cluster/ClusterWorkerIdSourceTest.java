@@ -39,10 +39,14 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Cluster-leased worker ids on 5 members in one JVM (3 voters), TTL 600 ms, drift and lead 50 ms each. */
+/**
+ * Cluster-leased worker ids on 5 members in one JVM (3 voters), TTL 3 s, drift and lead 50 ms each. The TTL is long
+ * enough that renewals (every TTL / 3, each a raft commit) keep a lease through the stalls of a loaded machine; the
+ * tests about deadlines move a virtual monotonic clock instead of waiting for one to pass.
+ */
 class ClusterWorkerIdSourceTest {
     static final SnowflakeLayout LAYOUT = SnowflakeLayout.twitter();
-    static final Duration TTL = Duration.ofMillis(600);
+    static final Duration TTL = Duration.ofSeconds(3);
     static final Duration DRIFT = Duration.ofMillis(50);
     static final Duration LEAD = Duration.ofMillis(50);
 
@@ -129,7 +133,7 @@ class ClusterWorkerIdSourceTest {
         new WorkerIdLeaseMetrics(s).bindTo(registry);
         SnowflakeGenerator g = generator(s);
         try (s) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> s.stats().renewals() >= 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> s.stats().renewals() >= 3);
             g.nextId();
             assertThat(registry.get(WorkerIdLeaseMetrics.RENEWALS).tag("group", "renew").functionCounter().count())
                     .isGreaterThanOrEqualTo(3);
@@ -264,23 +268,16 @@ class ClusterWorkerIdSourceTest {
     @Test
     void holderChecksItsDeadlineOnTheMonotonicClock_notTheWallClock() {
         AtomicLong wall = new AtomicLong(System.currentTimeMillis());
-        AtomicLong pause = new AtomicLong();
+        AtomicLong monotonic = new AtomicLong(); // virtual: stands still unless the test moves it
         InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
-        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch never = new CountDownLatch(1);
-        stopped.execute(() -> {
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        ScheduledExecutorService stopped = stoppedScheduler(never);
         ClusterWorkerIdSource s = source(kit.store("node-3"), "ticker").clock(clock).scheduler(stopped)
-                .ticker(() -> System.nanoTime() + pause.get()).build();
+                .ticker(monotonic::get).build();
         try (s; SnowflakeGenerator g = IdGenerator.snowflake(LAYOUT).workerIds(s).clock(clock).build()) {
             long first = g.nextId();
             // A pause of one TTL that the wall clock did not see (e.g. it was stepped back meanwhile).
-            pause.set(TTL.toNanos());
+            monotonic.addAndGet(TTL.toNanos());
             wall.addAndGet(ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS + 1);
             assertThatThrownBy(g::nextId).isInstanceOf(WorkerIdUnavailableException.class)
                     .hasMessageContaining("deadline passed");
@@ -295,30 +292,45 @@ class ClusterWorkerIdSourceTest {
     @Test
     void extendNeverGrantsTimestampsPastTheHoldersDeadline() {
         AtomicLong wall = new AtomicLong(System.currentTimeMillis());
-        AtomicLong skipped = new AtomicLong();
+        AtomicLong monotonic = new AtomicLong(); // virtual: stands still unless the test moves it
         InstantSource clock = () -> Instant.ofEpochMilli(wall.get());
-        ScheduledExecutorService noRenewals = Executors.newSingleThreadScheduledExecutor();
-        LongSupplier ticker = () -> System.nanoTime() + skipped.get();
+        CountDownLatch never = new CountDownLatch(1);
+        ScheduledExecutorService noRenewals = stoppedScheduler(never);
+        LongSupplier ticker = monotonic::get;
         ClusterWorkerIdSource s = source(kit.store("node-5"), "deadline").clock(clock).scheduler(noRenewals)
                 .ticker(ticker).build();
         long before = ticker.getAsLong();
         try (s; WorkerIdLease lease = s.acquire(LAYOUT)) {
-            noRenewals.shutdownNow();
-            // The deadline is TTL - drift after the request was sent (just after "before"). Jump to 30 ms before it.
+            // The deadline is TTL - drift after the request was sent, at "before" on the virtual clock however long
+            // the request took. Jump to 30 ms before it.
             long jump = before + TTL.minus(DRIFT).minusMillis(30).toNanos() - ticker.getAsLong();
-            skipped.addAndGet(jump);
+            monotonic.addAndGet(jump);
             wall.addAndGet(jump / 1_000_000);
             long now = wall.get();
             long limit = lease.extend(now);
             assertThat(limit).as("capped by the deadline, below the usual grant").isBetween(now,
                     now + ClusterWorkerIdSource.CHECK_INTERVAL_MILLIS - 1);
-            skipped.addAndGet(Duration.ofMillis(60).toNanos());
+            monotonic.addAndGet(Duration.ofMillis(60).toNanos());
             wall.addAndGet(60);
             assertThatThrownBy(() -> lease.extend(wall.get())).isInstanceOf(WorkerIdUnavailableException.class)
                     .hasMessageContaining("deadline passed");
         } finally {
+            never.countDown();
             noRenewals.shutdownNow();
         }
+    }
+
+    /** A scheduler whose one thread is blocked until {@code release}: renewals queue up and never run. */
+    private static ScheduledExecutorService stoppedScheduler(CountDownLatch release) {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return stopped;
     }
 
     @Test
@@ -331,7 +343,7 @@ class ClusterWorkerIdSourceTest {
         IssueLog next = new IssueLog("node-5");
         CountDownLatch resume = new CountDownLatch(1);
         try (paused; other; SnowflakeGenerator g4 = generator(paused)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> paused.stats().renewals() >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> paused.stats().renewals() >= 1);
             for (int i = 0; i < 20; i++) {
                 assertThat(before.issue(g4)).isTrue();
             }
@@ -343,7 +355,7 @@ class ClusterWorkerIdSourceTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            SnowflakeGenerator g5 = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            SnowflakeGenerator g5 = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .ignoreException(WorkerIdUnavailableException.class).until(() -> generator(other), g -> true);
             try (g5) {
                 for (int i = 0; i < 20; i++) {
@@ -353,7 +365,7 @@ class ClusterWorkerIdSourceTest {
                 resume.countDown();
                 assertThat(after.issue(g4)).isFalse();
                 assertThat(after.failure).hasMessageContaining("worker id 0");
-                await().atMost(Duration.ofSeconds(5)).until(() -> paused.stats().losses() == 1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> paused.stats().losses() == 1);
                 for (int i = 0; i < 20; i++) {
                     assertThat(next.issue(g5)).isTrue();
                 }
@@ -361,7 +373,7 @@ class ClusterWorkerIdSourceTest {
         } finally {
             resume.countDown();
             pausable.shutdownNow();
-            pausable.awaitTermination(5, TimeUnit.SECONDS);
+            pausable.awaitTermination(60, TimeUnit.SECONDS);
         }
         assertThat(g5NodeIds(before, next)).containsOnly(0L);
         Invariants.assertNoDuplicates(before, after, next);

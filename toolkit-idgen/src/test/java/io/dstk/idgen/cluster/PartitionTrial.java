@@ -37,7 +37,7 @@ final class PartitionTrial {
         AtomicBoolean stop = new AtomicBoolean();
         try (holderSource; minoritySource; majoritySource; SnowflakeGenerator g4 = generator(holderSource)) {
             CompletableFuture<Void> issuing = CompletableFuture.runAsync(() -> holder.issueUntil(g4, stop::get));
-            await().atMost(Duration.ofSeconds(5)).until(() -> holder.ids().size() >= 50);
+            await().atMost(Duration.ofSeconds(60)).until(() -> holder.ids().size() >= 50);
 
             kit.partition(minority, majority);
             int atPartition = holder.ids().size();
@@ -46,12 +46,12 @@ final class PartitionTrial {
             assertThatThrownBy(() -> generator(minoritySource)).isInstanceOf(WorkerIdUnavailableException.class)
                     .hasMessageContaining("cannot lease a worker id");
             // The majority side gets the id only once the holder's lease expired and the quarantine passed.
-            SnowflakeGenerator g5 = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+            SnowflakeGenerator g5 = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .ignoreException(WorkerIdUnavailableException.class)
                     .until(() -> generator(majoritySource), g -> true);
             try (g5) {
                 // The holder stopped by itself: its renewals could not reach a quorum.
-                await().atMost(Duration.ofSeconds(5)).until(issuing::isDone);
+                await().atMost(Duration.ofSeconds(60)).until(issuing::isDone);
                 // ... but only at its deadline: cut off on the minority side, it went on issuing until then.
                 assertThat(holder.ids().size()).as("ids issued by the minority-side holder after the partition")
                         .isGreaterThan(atPartition);
@@ -62,7 +62,7 @@ final class PartitionTrial {
                 kit.cluster.awaitViews(kit.cluster.names());
                 next.join();
                 // After the heal the old holder still cannot take the id back: it is held.
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                         .ignoreExceptionsMatching(e -> !e.getMessage().contains("are held"))
                         .untilAsserted(() -> assertThatThrownBy(() -> generator(holderSource))
                                 .isInstanceOf(WorkerIdUnavailableException.class)

@@ -86,11 +86,11 @@ class ProcessKillTest {
                     signal("STOP", p);
                 } else {
                     p.destroyForcibly(); // SIGKILL
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    reader.join(5_000);
+                    p.waitFor(60, TimeUnit.SECONDS);
+                    reader.join(60_000);
                 }
                 try (ClusterWorkerIdSource s = source(kit.store("node-2"), "proc").maxWorkerIds(1).build()) {
-                    SnowflakeGenerator g = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    SnowflakeGenerator g = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                             .ignoreException(WorkerIdUnavailableException.class).until(() -> generator(s), x -> true);
                     try (g) {
                         for (int i = 0; i < 50; i++) {
@@ -98,8 +98,8 @@ class ProcessKillTest {
                         }
                         if (pause) {
                             signal("CONT", p);
-                            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                            reader.join(5_000);
+                            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                            reader.join(60_000);
                             assertThat(lost).singleElement().asString().contains("worker id 0");
                             for (int i = 0; i < 50; i++) {
                                 assertThat(successor.issue(g)).isTrue();

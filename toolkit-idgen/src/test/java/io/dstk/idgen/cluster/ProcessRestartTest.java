@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 class ProcessRestartTest {
     private static final int WORKER_IDS = 2;
     /**
-     * Longer than the in-JVM tests' 600 ms: the holder that stays must not lose its lease while JVMs start on a
-     * loaded machine (a lost lease is safe, but would end the trial early).
+     * The holder that stays must not lose its lease while JVMs start on a loaded machine (a lost lease is safe, but
+     * would end the trial early); shorter than the in-JVM tests' 3 s, as each round waits for the dead one's expiry.
      */
     private static final Duration TTL = Duration.ofSeconds(2);
 

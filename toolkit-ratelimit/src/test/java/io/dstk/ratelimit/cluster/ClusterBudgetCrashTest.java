@@ -65,12 +65,12 @@ class ClusterBudgetCrashTest {
                     }
                 }, "tripping-member");
                 tripping.start();
-                assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
                 kit.kill(victim);
                 stores.remove(victim).close();
 
                 Budget other = budgets.get(survivor);
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                     assertThat(other.tryAcquire(1)).isFalse(); // tripped: denied everywhere
                     assertThat(ran).isNotEmpty();
                 });

@@ -89,8 +89,15 @@ class ClusterDecisionTest {
 
     @Test
     void deniedWithoutAHint_retryAfterIsTheMissingPermitsAtTheRate() {
-        // no lease yet and no wait: 3 permits missing at 10/s
-        RateLimitDecision d = member.tryAcquireWithDecision(key("nohint"), 3);
+        // no lease yet and no wait: 3 permits missing at 10/s. The test holds the owner's bucket during the call, so
+        // the lease it asks for cannot come back while it runs (a call that finds its lease already there may use
+        // it, which on a loaded machine, with the caller descheduled after sending, would admit).
+        String key = key("nohint");
+        owner.grant(key, 1); // the owner's bucket for the key exists from now on
+        RateLimitDecision d;
+        synchronized (owner.ownedBucket(key)) {
+            d = assertTimeoutPreemptively(NO_WAIT, () -> member.tryAcquireWithDecision(key, 3));
+        }
         assertThat(d.allowed()).isFalse();
         assertThat((double) d.retryAfterNanos()).isCloseTo(SECOND * 0.3, within(1_000.0));
         // more than maxBatch permits: no lease ever covers them

@@ -26,7 +26,7 @@ class ClusterMetricsTest {
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 ClusterRateLimitMetrics.bind(limiter, "m", registry);
                 limiter.tryAcquire(key);
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                         .until(() -> limiter.stats().leaseRequests() == 1);
                 assertThat(registry.get("dstk.ratelimit.lease.requests").tag("result", "completed")
                         .functionCounter().count()).isEqualTo(1.0);

@@ -18,7 +18,8 @@ class ClusterRateLimiterTest {
 
     @Test
     void leasedTokens_skewedLoadOnThreeMembers_staysWithinFivePercentOfTheLimitOverTenSeconds() {
-        try (LimiterSim sim = new LimiterSim(3, UnaryOperator.identity())) {
+        // no member fails here: a spurious suspicion on a loaded machine would move the key mid-run
+        try (LimiterSim sim = new LimiterSim(3, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             Map<String, Long> admitted = sim.run(Duration.ofSeconds(10), SKEWED, "tenant-1");
             long total = LimiterSim.total(admitted);
             assertThat(total).isBetween(9_500L, 10_500L);
@@ -48,12 +49,14 @@ class ClusterRateLimiterTest {
             sim.now.addAndGet(idleNanos);
             Map<String, Integer> demand = Map.of("node-1", 10, "node-2", 10, "node-3", 10);
             Map<String, Long> admitted = new HashMap<>(sim.run(Duration.ofSeconds(2), demand, key));
+            Map<String, Integer> epochs = sim.epochs();
             sim.kill("node-3");
             long steps = 0;
             while (sim.kit.member("node-1").view().size() != 2 || sim.kit.member("node-2").view().size() != 2) {
                 sim.step(demand, key, admitted);
                 steps++;
             }
+            sim.awaitRingChange(epochs);
             Map<String, Long> after = sim.run(Duration.ofSeconds(3), demand, key);
             after.forEach((k, v) -> admitted.merge(k, v, Long::sum));
             Duration virtual = Duration.ofNanos((200 + steps + 300) * LimiterSim.STEP_NANOS);
@@ -74,7 +77,8 @@ class ClusterRateLimiterTest {
     static void memberJoinsTrial(long idleNanos) {
         String key = LimiterSim.keyOwned(List.of("node-1", "node-2"), "node-1",
                 List.of("node-1", "node-2", "node-3"), "node-3");
-        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity())) {
+        // a join, no failure: a spurious suspicion on a loaded machine would move the key once more
+        try (LimiterSim sim = new LimiterSim(2, UnaryOperator.identity(), LimiterSim::patientDetection)) {
             sim.now.addAndGet(idleNanos);
             Map<String, Integer> demand = Map.of("node-1", 10, "node-2", 10, "node-3", 10);
             Map<String, Long> admitted = new HashMap<>(sim.run(Duration.ofSeconds(2), demand, key));
@@ -97,8 +101,10 @@ class ClusterRateLimiterTest {
         try (LimiterSim sim = new LimiterSim(3, b -> b.expectedMembers(3))) {
             Map<String, Integer> demand = Map.of("node-1", 10, "node-2", 10, "node-3", 10);
             sim.run(Duration.ofSeconds(1), demand, "tenant-1");
+            Map<String, Integer> epochs = sim.epochs();
             sim.kit.partition(List.of("node-1", "node-2"), List.of("node-3"));
             sim.kit.awaitViews(List.of("node-1", "node-2"), List.of("node-3"));
+            sim.awaitRingChange(epochs);
             Map<String, Long> during = sim.run(Duration.ofSeconds(5), demand, "tenant-1");
             // unscaled, each side would enforce the full limit: about 10 000 together
             long bound = sim.limiters.get("node-1").overAdmissionBound(3, Duration.ofSeconds(5));
@@ -119,8 +125,10 @@ class ClusterRateLimiterTest {
             assertThat(admitted.get("node-1")).isBetween(333L + 600, 333L + 700);
             assertThat(LimiterSim.total(admitted))
                     .isLessThanOrEqualTo(sim.limiters.get("node-1").overAdmissionBound(3, Duration.ofSeconds(2)));
+            Map<String, Integer> epochs = sim.epochs();
             sim.kill("node-3");
             sim.kit.awaitViews(List.of("node-1", "node-2"));
+            sim.awaitRingChange(epochs); // node-1's share grows only once its limiter has taken the new view
             Map<String, Long> after = sim.run(Duration.ofSeconds(2), Map.of("node-1", 14), "tenant-1");
             assertThat(after.get("node-1")).isBetween(900L, 1_000L); // 1000/2 per second
         }
@@ -143,7 +151,7 @@ class ClusterRateLimiterTest {
                         for (int i = 0; i < 10; i++) {
                             n += limiter.tryAcquire(key) ? 1 : 0;
                         }
-                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                                 .until(() -> ((DefaultClusterRateLimiter) limiter).leasesInFlight() == 0);
                         now.addAndGet(LimiterSim.STEP_NANOS);

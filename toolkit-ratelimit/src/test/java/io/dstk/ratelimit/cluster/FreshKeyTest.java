@@ -1,6 +1,7 @@
 package io.dstk.ratelimit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,9 +38,14 @@ class FreshKeyTest {
             var decision = sim.limiters.get("node-1").tryAcquireWithDecision(keys.get(3), 100, Duration.ofSeconds(60));
             assertThat(decision.allowed()).isTrue();
             assertThat(decision.remaining()).isZero();
-            // without a wait, a member that holds no lease yet cannot admit: tryAcquire never waits
+            // without a wait, a member that holds no lease yet cannot admit: tryAcquire never waits. The owner's
+            // bucket is held during the call, so the lease cannot come back (and be used) while the call runs.
             String another = LimiterSim.keysOwned(TWO, "node-2", "nowait", 1).get(0);
-            assertThat(sim.limiters.get("node-1").tryAcquire(another)).isFalse();
+            limiter(sim, "node-2").grant(another, 1); // the owner's bucket for the key exists from now on
+            synchronized (limiter(sim, "node-2").ownedBucket(another)) {
+                assertThat(assertTimeoutPreemptively(Duration.ofSeconds(60),
+                        () -> sim.limiters.get("node-1").tryAcquire(another))).isFalse();
+            }
         }
     }
 

@@ -45,10 +45,32 @@ final class LimiterSim implements AutoCloseable {
                 Duration.ofSeconds(1)).ticker(now::get)).build());
     }
 
+    /** Joins a member, waits for the view and for the others' limiters to take the new ring, then adds its limiter. */
     void join(String name) {
+        Map<String, Integer> before = epochs();
         kit.join(name);
         kit.awaitViews(kit.names());
+        awaitRingChange(before);
         add(name);
+    }
+
+    /** Each live limiter's count of rings seen so far (its ownership history). */
+    Map<String, Integer> epochs() {
+        Map<String, Integer> epochs = new LinkedHashMap<>();
+        limiters.forEach((name, l) -> epochs.put(name, ((DefaultClusterRateLimiter) l).epochs()));
+        return epochs;
+    }
+
+    /**
+     * Waits until every limiter counted in {@code before} that is still live has taken a ring change since. A view
+     * reaches a limiter through a listener on the cluster's event thread, after the view itself: a test that goes on
+     * as soon as the views agree would otherwise run its first steps on the old ring (or share) when that thread is
+     * late.
+     */
+    void awaitRingChange(Map<String, Integer> before) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> before.entrySet().stream()
+                .allMatch(e -> !limiters.containsKey(e.getKey())
+                        || ((DefaultClusterRateLimiter) limiters.get(e.getKey())).epochs() > e.getValue()));
     }
 
     void kill(String name) {
@@ -85,7 +107,7 @@ final class LimiterSim implements AutoCloseable {
         if (inFlight() == 0) {
             return;
         }
-        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                 .until(() -> inFlight() == 0);
     }
 
