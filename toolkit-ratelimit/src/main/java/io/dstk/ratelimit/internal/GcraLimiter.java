@@ -46,9 +46,11 @@ final class GcraLimiter extends AbstractLimiter {
 
     GcraLimiter(LimiterSpec spec) {
         this.spec = spec;
-        // A full bucket: any tat at or before now admits alike. Dating it back by the tolerance also keeps the
-        // coarse pre-check from denying a new limiter's first calls when the refresher runs late.
-        this.tat = spec.ticker.read() - spec.toleranceNanos;
+        // A full bucket: any tat at or before now admits alike. Dating it back by the tolerance from the coarse
+        // reading (a past reading of the same clock) keeps the coarse pre-check from denying a new limiter's first
+        // call however late the refresher runs.
+        long start = spec.coarse == null ? spec.ticker.read() : spec.coarse.readCoarse();
+        this.tat = start - spec.toleranceNanos;
     }
 
     @Override
