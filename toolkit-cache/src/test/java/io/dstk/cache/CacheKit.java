@@ -95,7 +95,7 @@ final class CacheKit implements AutoCloseable {
   }
 
   void awaitAllReady() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> all().stream().allMatch(ReplicatedCache::isReady));
+    await().atMost(Duration.ofSeconds(60)).until(() -> all().stream().allMatch(ReplicatedCache::isReady));
   }
 
   /**
@@ -103,7 +103,7 @@ final class CacheKit implements AutoCloseable {
    * and its snapshot (a heal replacing its state): that poll counts as not converged.
    */
   void awaitConverged() {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
         .ignoreException(CacheNotReadyException.class).until(() -> {
       List<ReplicatedCache<String, String>> all = all();
       if (!all.stream().allMatch(ReplicatedCache::isReady)) {

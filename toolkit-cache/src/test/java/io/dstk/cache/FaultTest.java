@@ -88,10 +88,10 @@ class FaultTest {
     Writer w3 = new Writer(kit.cache("node-3"), "c");
     w2.start();
     w3.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> w2.acked.size() > 50 && w3.acked.size() > 50);
+    await().atMost(Duration.ofSeconds(60)).until(() -> w2.acked.size() > 50 && w3.acked.size() > 50);
     kit.kill("node-1");
     int before = w2.acked.size() + w3.acked.size();
-    await().atMost(Duration.ofSeconds(30)).until(() -> w2.acked.size() + w3.acked.size() > before + 100);
+    await().atMost(Duration.ofSeconds(60)).until(() -> w2.acked.size() + w3.acked.size() > before + 100);
     w2.halt();
     w3.halt();
 
@@ -116,7 +116,7 @@ class FaultTest {
 
     assertThatThrownBy(() -> kit.cache("node-3").put("minority", "x")).isInstanceOf(NoQuorumException.class);
     assertThat(kit.cache("node-3").get("before")).isEqualTo("1"); // reads without quorum allowed by default
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       kit.cache("node-2").put("majority", "2");
       kit.cache("node-1").remove("before");
     });
@@ -127,7 +127,7 @@ class FaultTest {
     for (ReplicatedCache<String, String> c : kit.all()) {
       assertThat(c.snapshot()).isEqualTo(Map.of("majority", "2"));
     }
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> kit.cache("node-3").put("after", "3"));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> kit.cache("node-3").put("after", "3"));
     assertThat(kit.cache("node-1").get("after")).isEqualTo("3");
   }
 
@@ -142,7 +142,7 @@ class FaultTest {
     kit.cluster.partition(List.of("node-1", "node-2", "node-3"), List.of("node-4", "node-5"));
     kit.cluster.awaitViews(List.of("node-1", "node-2", "node-3"), List.of("node-4", "node-5"));
     assertThatThrownBy(() -> kit.cache("node-4").put("minority", "x")).isInstanceOf(NoQuorumException.class);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       kit.cache("node-3").put("k", "v2");
       kit.cache("node-3").remove("gone");
     });
@@ -157,7 +157,7 @@ class FaultTest {
       assertThat(c.snapshot()).isEqualTo(Map.of("k", "v2"));
     }
     assertThat(kit.cluster.member("node-3").expectedMembers()).isEqualTo(5);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> kit.cache("node-5").put("after", "3"));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> kit.cache("node-5").put("after", "3"));
     assertThat(kit.cache("node-3").get("after")).isEqualTo("3");
   }
 
@@ -173,7 +173,7 @@ class FaultTest {
     assertThat(kit.cluster.member("node-1").hasQuorum()).isFalse();
     assertThat(kit.cluster.member("node-1").expectedMembers()).isZero();
     assertThatThrownBy(() -> kit.cache("node-4").put("minority", "x")).isInstanceOf(NoQuorumException.class);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       kit.cache("node-3").put("k", "v2");
       kit.cache("node-2").remove("before");
       kit.cache("node-2").put("during", "3");
@@ -185,7 +185,7 @@ class FaultTest {
     for (ReplicatedCache<String, String> c : kit.all()) {
       assertThat(c.snapshot()).as("state after the heal").isEqualTo(Map.of("k", "v2", "during", "3"));
     }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> kit.cache("node-5").put("after", "4"));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> kit.cache("node-5").put("after", "4"));
     assertThat(kit.cache("node-2").get("after")).isEqualTo("4");
   }
 
@@ -224,7 +224,7 @@ class FaultTest {
     kit.cluster.partition(List.of("node-1", "node-2"), List.of("node-3"));
     kit.cluster.awaitViews(List.of("node-1", "node-2"), List.of("node-3"));
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       kit.cache("node-2").put("left", "L");
       kit.cache("node-3").put("right", "R");
       kit.cache("node-3").remove("doomed");
@@ -237,7 +237,7 @@ class FaultTest {
     Map<String, String> merged = kit.cache("node-1").snapshot();
     assertThat(merged).containsEntry("left", "L").containsEntry("right", "R").doesNotContainKey("doomed");
     assertThat(merged).containsKey("shared");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(events)
         .anyMatch(e -> e instanceof CacheEvent.Merged<String, String> m && m.entriesRead() > 0));
   }
 
@@ -255,7 +255,7 @@ class FaultTest {
     kit.cache("node-1").put("set", "a");
     kit.cluster.partition(List.of("node-1", "node-2"), List.of("node-3"));
     kit.cluster.awaitViews(List.of("node-1", "node-2"), List.of("node-3"));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       kit.cache("node-2").put("set", "a,b");
       kit.cache("node-3").put("set", "a,c");
     });
@@ -276,10 +276,10 @@ class FaultTest {
     kit.cache("node-2").remove("pre7");
     Writer w = new Writer(kit.cache("node-2"), "load");
     w.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> w.acked.size() > 20);
+    await().atMost(Duration.ofSeconds(60)).until(() -> w.acked.size() > 20);
     ReplicatedCache<String, String> joiner = kit.join("node-4");
     assertThat(joiner.awaitReady(Duration.ofSeconds(30))).isTrue();
-    await().atMost(Duration.ofSeconds(20)).until(() -> w.acked.size() > 100);
+    await().atMost(Duration.ofSeconds(60)).until(() -> w.acked.size() > 100);
     w.halt();
     kit.awaitConverged();
     // a write that failed as indeterminate may still have been applied: it may be there, the acknowledged ones must

@@ -127,7 +127,7 @@ class ReplicatedCacheTest {
       n(1).put("l1", "local");
       n(2).put("l2", "remote");
       n(3).remove("l2");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         assertThat(onOne).anyMatch(e -> e instanceof CacheEvent.Written<String, String> w
             && w.key().equals("l1") && w.value().equals("local") && w.local());
         assertThat(onOne).anyMatch(e -> e instanceof CacheEvent.Written<String, String> w

@@ -125,7 +125,7 @@ class ClusterStoreTest {
     // Every voter applied it once and answered the duplicates from its table.
     for (String v : StoreKit.VOTERS) {
       DefaultClusterStore d = (DefaultClusterStore) kit.store(v);
-      await().atMost(Duration.ofSeconds(10)).until(() -> d.stats().duplicates() >= 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> d.stats().duplicates() >= 2);
     }
     // The public API gives each call a new request id: a second call adds again.
     assertThat(outsider.counter("dup.c").addAndGet(5)).isEqualTo(10);

@@ -123,7 +123,7 @@ class LeaseTest {
     assertThat(lease.isValid()).isFalse();
     assertThatThrownBy(lease::checkValid).isInstanceOf(LeaseLostException.class);
     assertThat(lease.lost()).isDone();
-    Lease taken = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+    Lease taken = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
         .until(() -> other.tryAcquire("l.pause", Duration.ofSeconds(5)).orElse(null), l -> l != null);
     assertThat(taken.epoch()).isEqualTo(lease.epoch() + 1);
     assertThatThrownBy(() -> lease.renew(Duration.ofMillis(300))).isInstanceOf(LeaseLostException.class);

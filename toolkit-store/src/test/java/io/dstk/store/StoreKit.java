@@ -186,7 +186,7 @@ public final class StoreKit implements AutoCloseable {
    * @return the leader
    */
   public String awaitLeader() {
-    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
       String leader = null;
       for (ClusterStore s : stores()) {
         if (!s.isVoter()) {

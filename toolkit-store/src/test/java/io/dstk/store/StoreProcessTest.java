@@ -125,7 +125,7 @@ class StoreProcessTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> procs.values().stream()
           .allMatch(v -> v.raftView.get().contains(" (" + voterCount + ") ")));
       long before = s.counter("c").addAndGet(1);
-      String leader = await().atMost(Duration.ofSeconds(10)).until(
+      String leader = await().atMost(Duration.ofSeconds(60)).until(
           () -> procs.get("v1").leader.get(), l -> procs.containsKey(l));
 
       // The trial's timeline: this member's routing steps and views, and what the voters print, from the kill on.
@@ -141,7 +141,7 @@ class StoreProcessTest {
       List<String> failures = new CopyOnWriteArrayList<>();
       long after;
       try {
-        after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        after = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
             .until(() -> {
               long a0 = System.nanoTime();
               try {
@@ -170,7 +170,7 @@ class StoreProcessTest {
       printTimeline(leader, kill, timeline, procs, marks);
       assertThat(after).isGreaterThan(before);
       String survivor = procs.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
         String l = procs.get(survivor).leader.get();
         return procs.containsKey(l) && !l.equals(leader);
       });
@@ -329,9 +329,9 @@ class StoreProcessTest {
       throws Exception {
     long ms = killLeaderAndMeasureResume();
     System.out.println("store fail-over after kill -9 of the leader process: " + ms + " ms");
-    // Localhost preset: closed socket + VERIFY_SUSPECT2 (~0.5-1 s) + one voting round (0.6 s) + 1 s, with slack
-    // for a loaded 2-core machine.
-    assertThat(ms).isLessThan(6_000);
+    // Typically crash detection (closed socket + 0.5 s verification) and one election; the target is reported by the
+    // chaos trials, this is a ceiling for a loaded 2-core machine.
+    assertThat(ms).isLessThan(10_000);
   }
 
   private static final List<Long> TRIALS = new ArrayList<>();
@@ -351,6 +351,6 @@ class StoreProcessTest {
           + FaultTest.TARGET_MILLIS);
     }
     // A generous ceiling for a loaded machine; the figures against the target are reported, not asserted.
-    assertThat(ms).isLessThan(6_000);
+    assertThat(ms).isLessThan(10_000);
   }
 }
