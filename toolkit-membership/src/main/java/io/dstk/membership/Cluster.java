@@ -2,6 +2,7 @@ package io.dstk.membership;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jgroups.JChannel;
 
 /**
@@ -166,6 +167,22 @@ public interface Cluster extends AutoCloseable {
   <T> Registration subscribe(Topic<T> topic, MessageHandler<T> handler);
 
   /**
+   * Registers the handler of a topic, run on {@code executor} instead of the cluster's
+   * {@linkplain ClusterConfig#messageExecutor() message executor}. {@code Runnable::run} runs it on the JGroups thread
+   * that received the message, without a thread hand-off, in the order the sender sent its messages: only for a
+   * handler that never blocks, since a blocked JGroups thread delays every later message from that sender. The
+   * cluster does not shut the executor down; a rejected task drops the message (counted in {@link ClusterStats}).
+   *
+   * @param topic the topic
+   * @param handler the handler
+   * @param executor runs the handler
+   * @param <T> the payload type
+   * @return a handle that removes the handler
+   * @throws IllegalStateException if the topic already has a handler
+   */
+  <T> Registration subscribe(Topic<T> topic, MessageHandler<T> handler, Executor executor);
+
+  /**
    * Registers the handler of an endpoint: one handler per endpoint name.
    *
    * @param endpoint the endpoint
@@ -176,6 +193,21 @@ public interface Cluster extends AutoCloseable {
    * @throws IllegalStateException if the endpoint already has a handler
    */
   <Q, R> Registration serve(Endpoint<Q, R> endpoint, RequestHandler<Q, R> handler);
+
+  /**
+   * Registers the handler of an endpoint, run on {@code executor} instead of the cluster's
+   * {@linkplain ClusterConfig#messageExecutor() message executor}; {@code Runnable::run} runs it on the receiving
+   * JGroups thread, only for a handler that never blocks (see {@link #subscribe(Topic, MessageHandler, Executor)}).
+   *
+   * @param endpoint the endpoint
+   * @param handler the handler
+   * @param executor runs the handler
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @return a handle that removes the handler
+   * @throws IllegalStateException if the endpoint already has a handler
+   */
+  <Q, R> Registration serve(Endpoint<Q, R> endpoint, RequestHandler<Q, R> handler, Executor executor);
 
   /**
    * Sends a request with {@link ClusterConfig#requestPolicy()}.

@@ -10,6 +10,7 @@ import dev.failsafe.RetryPolicyBuilder;
 import io.dstk.membership.internal.DeadlineBuckets;
 import io.dstk.membership.internal.Envelope;
 import io.dstk.membership.internal.MemberInfo;
+import io.dstk.membership.internal.ResponseFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,9 +82,9 @@ final class DefaultCluster implements Cluster, Receiver {
   private record Pending(Address target, String targetName, String endpoint, Duration timeout, long deadline,
       CompletableFuture<byte[]> future) {}
 
-  private record TopicBinding(Topic<?> topic, MessageHandler<?> handler) {}
+  private record TopicBinding(Topic<?> topic, MessageHandler<?> handler, Executor executor) {}
 
-  private record EndpointBinding(Endpoint<?, ?> endpoint, RequestHandler<?, ?> handler) {}
+  private record EndpointBinding(Endpoint<?, ?> endpoint, RequestHandler<?, ?> handler, Executor executor) {}
 
   /** Per-topic traffic counters. */
   static final class TopicCounters {
@@ -636,9 +637,15 @@ final class DefaultCluster implements Cluster, Receiver {
 
   @Override
   public <T> Registration subscribe(Topic<T> topic, MessageHandler<T> handler) {
+    return subscribe(topic, handler, messaging);
+  }
+
+  @Override
+  public <T> Registration subscribe(Topic<T> topic, MessageHandler<T> handler, Executor executor) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    TopicBinding b = new TopicBinding(topic, handler);
+    Objects.requireNonNull(executor, "executor");
+    TopicBinding b = new TopicBinding(topic, handler, executor);
     if (topics.putIfAbsent(topic.name(), b) != null) {
       throw new IllegalStateException("topic '" + topic.name() + "' already has a handler");
     }
@@ -647,9 +654,15 @@ final class DefaultCluster implements Cluster, Receiver {
 
   @Override
   public <Q, R> Registration serve(Endpoint<Q, R> endpoint, RequestHandler<Q, R> handler) {
+    return serve(endpoint, handler, messaging);
+  }
+
+  @Override
+  public <Q, R> Registration serve(Endpoint<Q, R> endpoint, RequestHandler<Q, R> handler, Executor executor) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(handler, "handler");
-    EndpointBinding b = new EndpointBinding(endpoint, handler);
+    Objects.requireNonNull(executor, "executor");
+    EndpointBinding b = new EndpointBinding(endpoint, handler, executor);
     if (endpoints.putIfAbsent(endpoint.name(), b) != null) {
       throw new IllegalStateException("endpoint '" + endpoint.name() + "' already has a handler");
     }
@@ -834,8 +847,14 @@ final class DefaultCluster implements Cluster, Receiver {
           leaveAcked.countDown();
         }
       }
-      case Envelope.KIND_SEND -> dispatch(() -> onSend(src, e));
-      case Envelope.KIND_REQUEST -> dispatch(() -> onRequest(src, e));
+      case Envelope.KIND_SEND -> {
+        TopicBinding b = topics.get(e.topic());
+        dispatch(b == null ? messaging : b.executor(), () -> onSend(src, e));
+      }
+      case Envelope.KIND_REQUEST -> {
+        EndpointBinding b = endpoints.get(e.topic());
+        dispatch(b == null ? messaging : b.executor(), () -> onRequest(src, e));
+      }
       case Envelope.KIND_RESPONSE, Envelope.KIND_ERROR, Envelope.KIND_STALE_VIEW, Envelope.KIND_NO_HANDLER ->
           onResponse(src, e);
       default -> {
@@ -845,12 +864,12 @@ final class DefaultCluster implements Cluster, Receiver {
     }
   }
 
-  private void dispatch(Runnable r) {
+  private void dispatch(Executor executor, Runnable r) {
     try {
-      messaging.execute(r);
+      executor.execute(r);
     } catch (RejectedExecutionException ex) {
       messagesDropped.increment();
-      LOG.warn("messaging pool of cluster '{}' is saturated or closed: dropping a message", config.clusterName());
+      LOG.warn("message executor of cluster '{}' is saturated or closed: dropping a message", config.clusterName());
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,5 +153,43 @@ class ExecutorsTest {
     }
     assertThat(answers).hasSize(20).first().isEqualTo("re:q0");
     assertThat(handlerThreads).hasSize(20).noneMatch(t -> t.startsWith("dstk-membership-messaging-"));
+  }
+
+  @Test
+  void aHandlerRegisteredWithItsOwnExecutorRunsThere_othersStayOnTheMessageExecutor() throws Exception {
+    kit = TestCluster.start(2, b -> b.messageExecutor(messages));
+    Topic<String> direct = Topic.of("direct", PayloadCodec.utf8());
+    Topic<String> pooled = Topic.of("pooled", PayloadCodec.utf8());
+    Endpoint<String, String> echo = Endpoint.of("echo-direct", PayloadCodec.utf8(), PayloadCodec.utf8());
+    List<String> directThreads = new CopyOnWriteArrayList<>();
+    List<String> pooledThreads = new CopyOnWriteArrayList<>();
+    List<String> received = new CopyOnWriteArrayList<>();
+    Cluster node2 = kit.member("node-2");
+    node2.subscribe(direct, (from, m) -> {
+      directThreads.add(Thread.currentThread().getName());
+      received.add(m);
+    }, Runnable::run);
+    node2.subscribe(pooled, (from, m) -> pooledThreads.add(Thread.currentThread().getName()));
+    node2.serve(echo, (from, q) -> {
+      directThreads.add(Thread.currentThread().getName());
+      return "re:" + q;
+    }, Runnable::run);
+    assertThatThrownBy(() -> node2.subscribe(direct, (from, m) -> { }, Runnable::run))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("direct");
+    assertThatThrownBy(() -> node2.subscribe(Topic.of("x", PayloadCodec.utf8()), (from, m) -> { }, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("executor");
+
+    Cluster node1 = kit.member("node-1");
+    Member to = node1.view().member("node-2").orElseThrow();
+    for (int i = 0; i < 20; i++) {
+      node1.send(to, direct, "m" + i);
+      node1.send(to, pooled, "p" + i);
+    }
+    assertThat(node1.request(to, echo, "q").get(30, TimeUnit.SECONDS)).isEqualTo("re:q");
+    await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 20 && pooledThreads.size() == 20);
+    // on the receiving thread, so in the order the sender sent them
+    assertThat(received).isEqualTo(IntStream.range(0, 20).mapToObj(i -> "m" + i).toList());
+    assertThat(directThreads).hasSize(21).noneMatch(t -> t.startsWith("test-messages-"));
+    assertThat(pooledThreads).allMatch(t -> t.startsWith("test-messages-"));
   }
 }

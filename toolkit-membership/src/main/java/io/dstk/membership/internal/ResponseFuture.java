@@ -1,4 +1,4 @@
-package io.dstk.membership;
+package io.dstk.membership.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,21 +10,28 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/*
- * The future a request returns. It is completed on the thread that received the response, so a caller blocked in
- * get() or join() wakes without a hand-off; every dependent stage added before completion runs on the cluster's
- * message executor instead, so user code never runs on JGroups' threads. A stage added after completion runs on the
- * thread that adds it, as with any CompletableFuture. Derived stages are ResponseFutures too.
+/**
+ * A future completed on the thread that received an answer (a JGroups thread), so that a caller blocked in get() or
+ * join() wakes without a hand-off, while every dependent stage added before completion runs on a given executor, so
+ * that user code never runs on JGroups' threads. A stage added after completion runs on the thread that adds it, as
+ * with any CompletableFuture. Derived stages are ResponseFutures too. Used by request futures and by the cache's
+ * write futures.
  */
-final class ResponseFuture<T> extends CompletableFuture<T> {
+public final class ResponseFuture<T> extends CompletableFuture<T> {
   private final Executor executor;
 
   private ResponseFuture(Executor executor) {
     this.executor = executor;
   }
 
-  /** A future whose dependent stages run on {@code messaging}. */
-  static <T> ResponseFuture<T> on(Executor messaging) {
+  /**
+   * Returns a future whose dependent stages run on {@code messaging}.
+   *
+   * @param messaging runs the dependent stages added before completion
+   * @param <T> the value type
+   * @return a new incomplete future
+   */
+  public static <T> ResponseFuture<T> on(Executor messaging) {
     return new ResponseFuture<>(r -> {
       try {
         messaging.execute(r);
