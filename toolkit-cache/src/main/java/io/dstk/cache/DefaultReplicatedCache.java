@@ -5,6 +5,7 @@ import io.dstk.membership.ClusterView;
 import io.dstk.membership.Member;
 import io.dstk.membership.MembershipEvent;
 import io.dstk.membership.Registration;
+import io.dstk.membership.internal.ResponseFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -135,7 +137,10 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   private void start() {
     registrations.add(cluster.serve(ctx.rpc, this::onRequest));
-    registrations.add(cluster.subscribe(ctx.writeTopic, this::onWrite));
+    // Write messages never block, so they are handled on the receiving JGroups thread (no hand-off on any of a SYNC
+    // write's three legs), unless a CacheWriter is configured: the coordinator calls it while ordering.
+    registrations.add(config.writer().isPresent() ? cluster.subscribe(ctx.writeTopic, this::onWrite)
+        : cluster.subscribe(ctx.writeTopic, this::onWrite, Runnable::run));
     registrations.add(cluster.addListener(this::onMembership));
     quorumHistory.seed(cluster.view().id(), cluster.hasQuorum());
     long period = Math.max(1000, config.tombstoneRetention().toMillis() / 4);
@@ -296,10 +301,10 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
-    return submitter.submit(op).thenApply(r -> {
+    return user(submitter.submit(op).thenApply(r -> {
       counters.puts.increment();
       return null;
-    });
+    }));
   }
 
   @Override
@@ -311,7 +316,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
-    return submitter.submit(op).thenApply(r -> countPut(r.status() == WriteResult.APPLIED));
+    return user(submitter.submit(op).thenApply(r -> countPut(r.status() == WriteResult.APPLIED)));
   }
 
   @Override
@@ -323,7 +328,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
-    return submitter.submit(op).thenApply(r -> countPut(r.status() == WriteResult.APPLIED));
+    return user(submitter.submit(op).thenApply(r -> countPut(r.status() == WriteResult.APPLIED)));
   }
 
   private boolean countPut(boolean applied) {
@@ -341,13 +346,13 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
-    return submitter.submit(op).thenApply(r -> {
+    return user(submitter.submit(op).thenApply(r -> {
       if (r.status() == WriteResult.APPLIED) {
         counters.removals.increment();
         return true;
       }
       return false;
-    });
+    }));
   }
 
   @Override
@@ -363,7 +368,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     CompletableFuture<V> result = new CompletableFuture<>();
     computeAttempt(key, keyBytes, function, cur == null ? Version.ZERO : cur.version,
         cur == null || cur.tomb() ? null : store.decode(cur), ctx.now() + config.writeTimeout().toNanos(), result);
-    return result;
+    return user(result);
   }
 
   /** One optimistic round of compute: "store f(old) if the key's version is still {@code seen}", else recompute. */
@@ -384,7 +389,8 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       return;
     }
     WriteOp<K> op = new WriteOp<>(ctx.newOpId(), key, keyBytes, WriteOp.COND_VERSION, null, seen, nextBytes);
-    submitter.submit(op).whenComplete((r, err) -> {
+    // on the common pool: a conflict runs the caller's function again, which must not run on a JGroups thread
+    submitter.submit(op).whenCompleteAsync((r, err) -> {
       if (err != null) {
         result.completeExceptionally(CacheContext.unwrap(err));
       } else if (r.status() == WriteResult.APPLIED) {
@@ -408,7 +414,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
         }
         computeAttempt(key, keyBytes, function, r.version(), current, deadline, result);
       }
-    });
+    }, ForkJoinPool.commonPool());
   }
 
   @Override
@@ -420,7 +426,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     }
     @SuppressWarnings("unchecked")
     WriteOp<K> typed = (WriteOp<K>) op;
-    return submitter.submit(typed).thenApply(r -> null);
+    return user(submitter.submit(typed).thenApply(r -> null));
   }
 
   @Override
@@ -459,7 +465,23 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     for (K k : store.liveKeys()) {
       all.add(removeAsync(k));
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    return user(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * The future handed to the caller: completed by whichever thread completes the write (a JGroups thread, so that a
+   * caller blocked in get() wakes without a hand-off), while the caller's own dependent stages run on the common pool.
+   */
+  private static <T> CompletableFuture<T> user(CompletableFuture<T> internal) {
+    ResponseFuture<T> f = ResponseFuture.on(ForkJoinPool.commonPool());
+    internal.whenComplete((v, e) -> {
+      if (e == null) {
+        f.complete(v);
+      } else {
+        f.completeExceptionally(CacheContext.unwrap(e));
+      }
+    });
+    return f;
   }
 
   private static <T> T join(CompletableFuture<T> f) {

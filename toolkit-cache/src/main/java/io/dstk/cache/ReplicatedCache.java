@@ -39,8 +39,9 @@ import java.util.function.BiFunction;
  *
  * <p><b>Partitions.</b> See {@link PartitionMode}. Membership changes are observed through the {@link Cluster}.
  *
- * <p><b>Thread safety.</b> All methods are thread-safe. Async variants complete on the cluster's messaging threads or
- * the cache's own thread; do not block in their callbacks.
+ * <p><b>Thread safety.</b> All methods are thread-safe. The future of an async variant runs the dependent stages
+ * added before it completed on {@link java.util.concurrent.ForkJoinPool#commonPool()}, never on the cluster's
+ * receiving threads; a compute function runs on the calling thread or on the common pool.
  *
  * <p><b>Lifecycle.</b> {@link #create} registers the cache on the cluster and starts receiving the current state from
  * the coordinator; reads before {@link #awaitReady} succeeded throw {@link CacheNotReadyException}. {@link #close()}

@@ -9,6 +9,7 @@ import io.dstk.membership.Registration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,6 +118,40 @@ class ReplicatedCacheTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void asyncCallbacksAndComputeFunctionsNeverRunOnTheClustersReceivingThreads() throws Exception {
+    // write messages are handled on JGroups' receiving threads, which complete the writes: the caller's code must
+    // still run elsewhere
+    List<String> threads = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<?>> all = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      all.add(n(2).putAsync("cb" + i, "v").thenRun(() -> threads.add(Thread.currentThread().getName())));
+      all.add(n(3).removeAsync("cb" + i).whenComplete((r, e) -> threads.add(Thread.currentThread().getName())));
+    }
+    // concurrent increments of one key conflict, so compute runs its function again after a failed attempt
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int t = 0; t < 4; t++) {
+        int node = 1 + t % 3;
+        all.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < 10; i++) {
+            n(node).compute("cb-counter", (k, v) -> {
+              threads.add(Thread.currentThread().getName());
+              return String.valueOf(v == null ? 1 : Integer.parseInt(v) + 1);
+            });
+          }
+        }, pool));
+      }
+      for (CompletableFuture<?> f : all) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(n(1).get("cb-counter")).isEqualTo("40");
+    assertThat(threads).hasSizeGreaterThanOrEqualTo(80).noneMatch(name -> name.startsWith("jgroups"));
   }
 
   @Test
