@@ -37,10 +37,12 @@ public class CacheGetBenchmark {
   private static final int KEYS = 16_384;
 
   /**
-   * Which cache answers: dstk, raw Caffeine as built by default (maintenance on the common pool), or raw Caffeine
-   * with maintenance on the reading thread ({@code executor(Runnable::run)}), which shows what the executor costs.
+   * Which cache answers: dstk, raw Caffeine as built by default (maintenance on the common pool), raw Caffeine with
+   * maintenance on the reading thread ({@code executor(Runnable::run)}), which shows what the executor costs, or raw
+   * Caffeine in a JVM that also runs a cluster member with a filled dstk cache ({@code caffeineBesideDstk}), which
+   * separates what the surroundings cost from what dstk's read path costs.
    */
-  @Param({"dstk", "caffeine", "caffeineSameThread"})
+  @Param({"dstk", "caffeine", "caffeineSameThread", "caffeineBesideDstk"})
   public String impl;
 
   private final String[] keys = new String[KEYS];
@@ -64,7 +66,7 @@ public class CacheGetBenchmark {
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "key-" + i;
     }
-    if (impl.equals("dstk")) {
+    if (impl.equals("dstk") || impl.equals("caffeineBesideDstk")) {
       cluster = Cluster.join(ClusterConfig.localhost("bench-get-" + ProcessHandle.current().pid())
           .ports(Ports.freeRange(20), 20).nodeName("solo").build());
       cache = ReplicatedCache.create(cluster, CacheConfig.builder("get", PayloadCodec.utf8(), PayloadCodec.utf8())
@@ -75,7 +77,8 @@ public class CacheGetBenchmark {
       }
       ReplicatedCache<String, String> c = cache;
       reader = c::get;
-    } else {
+    }
+    if (!impl.equals("dstk")) {
       Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(100_000);
       if (impl.equals("caffeineSameThread")) {
         builder.executor(Runnable::run);
