@@ -847,6 +847,7 @@ final class DefaultCluster implements Cluster, Receiver {
           leaveAcked.countDown();
         }
       }
+      // the binding only picks the executor; the task looks it up again, so a handler removed meanwhile never runs
       case Envelope.KIND_SEND -> {
         TopicBinding b = topics.get(e.topic());
         dispatch(b == null ? messaging : b.executor(), () -> onSend(src, e));
