@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,23 @@ class WritePathTest {
         "node-3", kit.cluster.member("node-3").stats());
   }
 
+  /**
+   * The counters once no message is still being counted: a sender counts a message just after handing it to the
+   * transport, so an acknowledgement of an earlier write can be counted after that write returned.
+   */
+  private Map<String, ClusterStats> settledStats() {
+    AtomicReference<Map<String, ClusterStats>> last = new AtomicReference<>(stats());
+    await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofMillis(200)).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          Map<String, ClusterStats> now = stats();
+          boolean settled = now.keySet().stream().allMatch(n -> sent(last.get(), now, n) == 0
+              && received(last.get(), now, n) == 0);
+          last.set(now);
+          return settled;
+        });
+    return last.get();
+  }
+
   private static long sent(Map<String, ClusterStats> before, Map<String, ClusterStats> after, String node) {
     return after.get(node).messagesSent() - before.get(node).messagesSent();
   }
@@ -49,7 +67,7 @@ class WritePathTest {
     kit = CacheKit.start(3);
     kit.cache("node-2").put("warm", "up"); // node-2 learns that node-1 orders: its ORDERs go one-way from now on
     kit.cache("node-1").put("warm", "up");
-    Map<String, ClusterStats> before = stats();
+    Map<String, ClusterStats> before = settledStats();
     int puts = 20;
     for (int i = 0; i < puts; i++) {
       kit.cache("node-2").put("k" + i, "v" + i);
@@ -72,7 +90,7 @@ class WritePathTest {
     }
 
     // the coordinator writing: APPLY to both others, each acknowledges to it
-    Map<String, ClusterStats> fromNode1 = stats();
+    Map<String, ClusterStats> fromNode1 = settledStats();
     for (int i = 0; i < puts; i++) {
       kit.cache("node-1").put("c" + i, "v" + i);
     }
