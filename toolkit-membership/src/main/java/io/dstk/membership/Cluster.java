@@ -26,8 +26,10 @@ import org.jgroups.JChannel;
  * {@link MembershipEvent.MemberRemoved}: they cannot be told apart. Partitions that find each other again merge and
  * surface as {@link MembershipEvent.PartitionHealed}.
  *
- * <p><b>Thread safety.</b> All methods are thread-safe. Listeners and handlers run on threads owned by this cluster,
- * never on JGroups' threads.
+ * <p><b>Thread safety.</b> All methods are thread-safe. Listeners and message handlers run on threads owned by this
+ * cluster, never on JGroups' threads. A request handler does too, except that with the default
+ * {@linkplain ClusterConfig#messageExecutor() message executor} a quick one answers on the receiving JGroups thread
+ * (a handler that has once run longer than 10 ms never does again).
  *
  * <p><b>Lifecycle.</b> A cluster is joined once; {@link #close()} announces a graceful leave (other members see
  * {@link MembershipEvent.MemberLeft}), disconnects and releases every thread; it is idempotent. After close, queries
@@ -183,7 +185,9 @@ public interface Cluster extends AutoCloseable {
   <T> Registration subscribe(Topic<T> topic, MessageHandler<T> handler, Executor executor);
 
   /**
-   * Registers the handler of an endpoint: one handler per endpoint name.
+   * Registers the handler of an endpoint: one handler per endpoint name. It runs on the cluster's message executor;
+   * with the default one, a quick handler answers on the receiving JGroups thread instead (at most one such run at a
+   * time, and never again once a run has taken longer than 10 ms; see {@link ClusterConfig#messageExecutor()}).
    *
    * @param endpoint the endpoint
    * @param handler the handler

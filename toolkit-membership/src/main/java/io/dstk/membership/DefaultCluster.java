@@ -8,6 +8,7 @@ import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
 import io.dstk.membership.internal.DeadlineBuckets;
+import io.dstk.membership.internal.DirectRunGate;
 import io.dstk.membership.internal.Envelope;
 import io.dstk.membership.internal.MemberInfo;
 import io.dstk.membership.internal.ResponseFuture;
@@ -55,6 +56,7 @@ import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.ExtendedUUID;
+import org.jgroups.util.MessageBatch;
 import org.jgroups.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +86,11 @@ final class DefaultCluster implements Cluster, Receiver {
 
   private record TopicBinding(Topic<?> topic, MessageHandler<?> handler, Executor executor) {}
 
-  private record EndpointBinding(Endpoint<?, ?> endpoint, RequestHandler<?, ?> handler, Executor executor) {}
+  private record EndpointBinding(Endpoint<?, ?> endpoint, RequestHandler<?, ?> handler, Executor executor,
+      DirectRunGate.Slot direct) {}
+
+  /** How long a request handler may run on a receiving thread before it is handed to the pool for good. */
+  static final long DIRECT_RUN_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /** Per-topic traffic counters. */
   static final class TopicCounters {
@@ -98,6 +104,8 @@ final class DefaultCluster implements Cluster, Receiver {
   private final JChannel channel;
   private final Executor events;
   private final Executor messaging;
+  /** Quick request handlers on the cluster's own pool run on the receiving thread instead; null if not. */
+  private final DirectRunGate directRuns;
   private final ScheduledExecutorService scheduler;
   /** Request timeouts: one scheduled task per 10 ms of deadlines, not one per request. */
   private final DeadlineBuckets timeouts;
@@ -152,6 +160,8 @@ final class DefaultCluster implements Cluster, Receiver {
       ownedExecutors.add(pool);
       return pool;
     });
+    this.directRuns = config.messageExecutor().isPresent() ? null
+        : new DirectRunGate(Math.max(1, config.maxThreads() / 4), DIRECT_RUN_BUDGET_NANOS, System::nanoTime);
     this.scheduler = config.scheduler().orElseGet(() -> {
       ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
           threads("dstk-membership-timer-" + id));
@@ -662,7 +672,7 @@ final class DefaultCluster implements Cluster, Receiver {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(executor, "executor");
-    EndpointBinding b = new EndpointBinding(endpoint, handler, executor);
+    EndpointBinding b = new EndpointBinding(endpoint, handler, executor, new DirectRunGate.Slot());
     if (endpoints.putIfAbsent(endpoint.name(), b) != null) {
       throw new IllegalStateException("endpoint '" + endpoint.name() + "' already has a handler");
     }
@@ -818,6 +828,22 @@ final class DefaultCluster implements Cluster, Receiver {
 
   @Override
   public void receive(Message msg) {
+    receive(msg, true);
+  }
+
+  /** A batch is handled on one thread: no handler runs on it, so none can hold up the messages after its own. */
+  @Override
+  public void receive(MessageBatch batch) {
+    for (Message msg : batch) {
+      try {
+        receive(msg, false);
+      } catch (RuntimeException ex) {
+        LOG.warn("failed to handle a message from {}", msg.getSrc(), ex);
+      }
+    }
+  }
+
+  private void receive(Message msg, boolean mayRunDirectly) {
     Envelope e;
     try {
       e = Envelope.decode(msg.getArray(), msg.getOffset(), msg.getLength(), config.maxMessageBytes());
@@ -854,6 +880,18 @@ final class DefaultCluster implements Cluster, Receiver {
       }
       case Envelope.KIND_REQUEST -> {
         EndpointBinding b = endpoints.get(e.topic());
+        if (mayRunDirectly && b != null && b.executor() == messaging && directRuns != null) {
+          // a quick handler answers on this (OOB) thread, without a hand-off; see DirectRunGate
+          long start = directRuns.tryEnter(b.direct());
+          if (start != 0) {
+            try {
+              onRequest(src, e);
+            } finally {
+              directRuns.exit(b.direct(), start);
+            }
+            return;
+          }
+        }
         dispatch(b == null ? messaging : b.executor(), () -> onRequest(src, e));
       }
       case Envelope.KIND_RESPONSE, Envelope.KIND_ERROR, Envelope.KIND_STALE_VIEW, Envelope.KIND_NO_HANDLER ->

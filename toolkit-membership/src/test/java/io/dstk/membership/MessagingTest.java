@@ -222,4 +222,73 @@ class MessagingTest {
     }
     kit.awaitViews(List.of("node-1", "node-2", "node-3"));
   }
+  private static final String POOL_THREAD = "dstk-membership-messaging-";
+
+  @Test
+  void quickHandlersAnswerOnTheReceivingThreadAndABlockedOneDoesNotHoldUpOthers() throws Exception {
+    Endpoint<String, String> where = Endpoint.of("where", PayloadCodec.utf8(), PayloadCodec.utf8());
+    Endpoint<String, String> blocking = Endpoint.of("blocking", PayloadCodec.utf8(), PayloadCodec.utf8());
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Registration r1 = kit.member("node-2").serve(where, (from, q) -> Thread.currentThread().getName());
+    Registration r2 = kit.member("node-2").serve(blocking, (from, q) -> {
+      if (q.equals("first")) {
+        entered.countDown();
+        release.await(10, TimeUnit.MINUTES);
+      }
+      return Thread.currentThread().getName();
+    });
+    try {
+      Cluster node1 = kit.member("node-1");
+      assertThat(node1.request(member("node-2"), where, "?").get(60, TimeUnit.SECONDS))
+          .doesNotStartWith(POOL_THREAD);
+      CompletableFuture<String> first = node1.request(member("node-2"), blocking, "first",
+          RequestPolicy.defaults().withTimeout(Duration.ofMinutes(10)));
+      await().atMost(Duration.ofSeconds(60)).until(() -> entered.getCount() == 0);
+      // the blocked run holds one receiving thread; the same handler's next request goes to the pool, and other
+      // handlers still answer directly
+      assertThat(node1.request(member("node-2"), blocking, "second").get(60, TimeUnit.SECONDS))
+          .startsWith(POOL_THREAD);
+      assertThat(node1.request(member("node-2"), where, "?").get(60, TimeUnit.SECONDS))
+          .doesNotStartWith(POOL_THREAD);
+      release.countDown();
+      assertThat(first.get(60, TimeUnit.SECONDS)).doesNotStartWith(POOL_THREAD);
+    } finally {
+      release.countDown();
+      r1.close();
+      r2.close();
+    }
+  }
+
+  @Test
+  void blockedHandlersHoldAtMostAQuarterOfTheReceivingThreads() throws Exception {
+    int handlers = 8; // the default maxThreads of 16 lets at most 4 run on receiving threads at once
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> threads = new CopyOnWriteArrayList<>();
+    List<Registration> registrations = new java.util.ArrayList<>();
+    List<CompletableFuture<String>> answers = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < handlers; i++) {
+        Endpoint<String, String> e = Endpoint.of("held-" + i, PayloadCodec.utf8(), PayloadCodec.utf8());
+        registrations.add(kit.member("node-3").serve(e, (from, q) -> {
+          threads.add(Thread.currentThread().getName());
+          release.await(10, TimeUnit.MINUTES);
+          return "done";
+        }));
+        answers.add(kit.member("node-1").request(member("node-3"), e, "x",
+            RequestPolicy.defaults().withTimeout(Duration.ofMinutes(10))));
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> threads.size() == handlers);
+      assertThat(threads.stream().filter(t -> !t.startsWith(POOL_THREAD)).count()).isBetween(1L, 4L);
+      assertThat(kit.member("node-1").request(member("node-3"), ECHO, "still there")
+          .get(60, TimeUnit.SECONDS)).isEqualTo("node-3 got still there from node-1");
+      assertThat(kit.member("node-3").members()).hasSize(3);
+    } finally {
+      release.countDown();
+      registrations.forEach(Registration::close);
+    }
+    for (CompletableFuture<String> a : answers) {
+      assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo("done");
+    }
+  }
 }

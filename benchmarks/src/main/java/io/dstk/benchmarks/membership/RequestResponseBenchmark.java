@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -31,14 +33,15 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Request/response round trip between two members in one JVM over TCP on loopback: dstk's
- * {@code Cluster.request} (envelope, codecs, circuit breaker, timeout bucket, the handler on dstk's pool) next to a
- * plain JGroups {@code RpcDispatcher} call on an equivalent stack, with a 64-byte payload echoed back. Sample mode
- * gives p50/p99. {@code dstk-direct} configures {@code messageExecutor(Runnable::run)}: the handler runs on JGroups'
- * receiving thread, without the hand-off to dstk's pool of the default {@code dstk}, as {@code RpcDispatcher} does.
+ * {@code Cluster.request} (envelope, codecs, circuit breaker, timeout bucket) next to a plain JGroups
+ * {@code RpcDispatcher} call on an equivalent stack, with a 64-byte payload echoed back. Sample mode gives p50/p99.
+ * {@code dstk} is the default configuration: a quick handler answers on JGroups' receiving thread, as
+ * {@code RpcDispatcher}'s methods do. {@code dstk-pool} gives a {@code messageExecutor} of its own, a fixed pool of
+ * 16 threads, so every handler is handed off to it: what one hand-off per request costs.
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests} then {@code java -Xms1g -Xmx1g
  * -XX:+AlwaysPreTouch -Djava.net.preferIPv4Stack=true -jar benchmarks/target/benchmarks.jar RequestResponseBenchmark
- * -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc}
+ * -f 3 -wi 3 -w 1s -i 5 -r 1s -prof gc}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -46,7 +49,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class RequestResponseBenchmark {
 
   /** Which implementation answers. */
-  @Param({"dstk", "dstk-direct", "jgroups-rpc"})
+  @Param({"dstk", "dstk-pool", "jgroups-rpc"})
   public String impl;
 
   private final byte[] payload = new byte[64];
@@ -62,6 +65,7 @@ public class RequestResponseBenchmark {
   private Address cbAddress;
   private MethodCall call;
   private RequestOptions sync;
+  private ExecutorService pool;
 
   /** The RPC target of the JGroups baseline. */
   public static final class Echo {
@@ -86,9 +90,15 @@ public class RequestResponseBenchmark {
     int base = Ports.freeRange(10);
     String cluster = "bench-" + ProcessHandle.current().pid() + "-" + impl;
     if (impl.startsWith("dstk")) {
-      boolean direct = impl.equals("dstk-direct");
-      a = Cluster.join(config(cluster, base, "a", direct));
-      b = Cluster.join(config(cluster, base, "b", direct));
+      if (impl.equals("dstk-pool")) {
+        pool = Executors.newFixedThreadPool(16, r -> {
+          Thread t = new Thread(r, "bench-handler");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      a = Cluster.join(config(cluster, base, "a", pool));
+      b = Cluster.join(config(cluster, base, "b", pool));
       echo = Endpoint.of("echo", PayloadCodec.bytes(), PayloadCodec.bytes());
       b.serve(echo, (from, q) -> q);
       while (a.members().size() < 2) {
@@ -124,6 +134,9 @@ public class RequestResponseBenchmark {
       b.close();
       a.close();
     }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
     if (ca != null) {
       da.close();
       db.close();
@@ -146,10 +159,10 @@ public class RequestResponseBenchmark {
     return da.callRemoteMethod(cbAddress, call, sync);
   }
 
-  private static ClusterConfig config(String cluster, int base, String name, boolean direct) {
+  private static ClusterConfig config(String cluster, int base, String name, ExecutorService pool) {
     ClusterConfig.Builder c = ClusterConfig.localhost(cluster).ports(base, 10).nodeName(name);
-    if (direct) {
-      c.messageExecutor(Runnable::run);
+    if (pool != null) {
+      c.messageExecutor(pool);
     }
     return c.build();
   }
