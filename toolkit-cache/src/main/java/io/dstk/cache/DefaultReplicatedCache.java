@@ -219,8 +219,17 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   @Override
   public V get(K key) {
     Objects.requireNonNull(key, "key");
-    checkReadable();
     StoredEntry e = store.live(key);
+    if (e != null && readiness.ready && !readsNeedQuorum) {
+      counters.hits.increment();
+      return store.decode(e);
+    }
+    return getOtherwise(key, e);
+  }
+
+  /** The rest of {@link #get}, kept out of its hot path: refusals, quorum-checked reads, misses and the loader. */
+  private V getOtherwise(K key, StoredEntry e) {
+    checkReadable();
     if (e != null) {
       counters.hits.increment();
       return store.decode(e);
@@ -294,9 +303,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public CompletableFuture<Void> putAsync(K key, V value) {
-    WriteOp<K> op;
+    WriteOp op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_NONE, null, null,
+      op = new WriteOp(ctx.newOpId(), ctx.encodeKey(key), WriteOp.COND_NONE, null, null,
           ctx.encodeValue(value, "value"));
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
@@ -309,9 +318,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public CompletableFuture<Boolean> putIfAbsentAsync(K key, V value) {
-    WriteOp<K> op;
+    WriteOp op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_ABSENT, null, null,
+      op = new WriteOp(ctx.newOpId(), ctx.encodeKey(key), WriteOp.COND_ABSENT, null, null,
           ctx.encodeValue(value, "value"));
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
@@ -321,9 +330,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public CompletableFuture<Boolean> replaceAsync(K key, V expected, V value) {
-    WriteOp<K> op;
+    WriteOp op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_VALUE,
+      op = new WriteOp(ctx.newOpId(), ctx.encodeKey(key), WriteOp.COND_VALUE,
           ctx.encodeValue(expected, "expected"), null, ctx.encodeValue(value, "value"));
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
@@ -340,9 +349,9 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
 
   @Override
   public CompletableFuture<Boolean> removeAsync(K key) {
-    WriteOp<K> op;
+    WriteOp op;
     try {
-      op = new WriteOp<>(ctx.newOpId(), key, ctx.encodeKey(key), WriteOp.COND_PRESENT, null, null, null);
+      op = new WriteOp(ctx.newOpId(), ctx.encodeKey(key), WriteOp.COND_PRESENT, null, null, null);
     } catch (CacheException | IllegalArgumentException e) {
       return failed(e);
     }
@@ -388,7 +397,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
       result.complete(null);
       return;
     }
-    WriteOp<K> op = new WriteOp<>(ctx.newOpId(), key, keyBytes, WriteOp.COND_VERSION, null, seen, nextBytes);
+    WriteOp op = new WriteOp(ctx.newOpId(), keyBytes, WriteOp.COND_VERSION, null, seen, nextBytes);
     // on the common pool: a conflict runs the caller's function again, which must not run on a JGroups thread
     submitter.submit(op).whenCompleteAsync((r, err) -> {
       if (err != null) {
@@ -420,13 +429,11 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
   @Override
   public CompletableFuture<Void> retry(IndeterminateWriteException failure) {
     Objects.requireNonNull(failure, "failure");
-    if (!(failure.operation() instanceof WriteOp<?> op) || op.id().hi() != ctx.instanceId) {
+    if (!(failure.operation() instanceof WriteOp op) || op.id().hi() != ctx.instanceId) {
       throw new IllegalArgumentException("exception for operation " + failure.operationId()
           + " was not thrown by this cache");
     }
-    @SuppressWarnings("unchecked")
-    WriteOp<K> typed = (WriteOp<K>) op;
-    return user(submitter.submit(typed).thenApply(r -> null));
+    return user(submitter.submit(op).thenApply(r -> null));
   }
 
   @Override

@@ -114,9 +114,11 @@ final class LocalStore<K, V> {
   @SuppressWarnings("unchecked")
   V decode(StoredEntry e) {
     Object d = e.decoded;
-    if (d != StoredEntry.UNDECODED) {
-      return (V) d;
-    }
+    return d != StoredEntry.UNDECODED ? (V) d : decodeFirst(e);
+  }
+
+  /** Decodes an entry's value the first time it is read, and keeps it. */
+  private V decodeFirst(StoredEntry e) {
     try {
       V v = ctx.valueCodec.decode(e.bytes);
       e.decoded = v;
@@ -204,12 +206,41 @@ final class LocalStore<K, V> {
 
   // ---- operation ids ----------------------------------------------------------------------------------------------
 
-  Version appliedVersion(OpId id) {
+  /**
+   * The version an operation on this key got, or null if this member does not know it was applied. The operation id of
+   * a key's entry (expired or not) lives in the entry; the table holds the ids that entries no longer carry (displaced
+   * by a newer write, evicted or expired), so a write that is never overwritten costs the table nothing.
+   */
+  Version appliedVersion(K key, OpId id) {
+    StoredEntry e = live.policy().getIfPresentQuietly(key); // not a read: leaves eviction order alone
+    if (e == null) {
+      e = tombs.get(key);
+    }
+    if (e != null && e.opHi == id.hi() && e.opLo == id.lo()) {
+      return e.version;
+    }
     return recentOps.get(id);
   }
 
-  void rememberOp(OpId id, Version v) {
-    recentOps.put(id, v);
+  /** How many operation ids the table holds apart from those the entries carry. */
+  int rememberedOperationIds() {
+    return recentOps.size();
+  }
+
+  /** Remembers that an entry's operation was applied somewhere, unless this member already knows it. */
+  void rememberOp(K key, StoredEntry e) {
+    if (e.hasOpId()) {
+      OpId id = new OpId(e.opHi, e.opLo);
+      if (appliedVersion(key, id) == null) {
+        recentOps.put(id, e.version);
+      }
+    }
+  }
+
+  private void rememberDisplaced(StoredEntry old, StoredEntry by) {
+    if (old != null && old.hasOpId() && (old.opHi != by.opHi || old.opLo != by.opLo)) {
+      recentOps.put(new OpId(old.opHi, old.opLo), old.version);
+    }
   }
 
   // ---- writes -----------------------------------------------------------------------------------------------------
@@ -235,6 +266,13 @@ final class LocalStore<K, V> {
       long delta = (e.tomb() ? 0 : weightOf(config.weigher().orElseThrow(), key, e))
           - (cur == null || cur.tomb() ? 0 : weightOf(config.weigher().orElseThrow(), key, cur));
       rejectWeight.addAndGet(delta);
+    }
+    // the displaced id is remembered before the entry that carries it goes, so a concurrent lookup finds one of them
+    StoredEntry held = live.policy().getIfPresentQuietly(key);
+    rememberDisplaced(held != null ? held : tombs.get(key), e);
+    if (expiryNanos > 0 && e.hasOpId()) {
+      // Caffeine hides an entry past its expiry before it reports the removal: remembered now, not then
+      recentOps.put(new OpId(e.opHi, e.opLo), e.version);
     }
     if (e.tomb()) {
       live.invalidate(key);
@@ -262,9 +300,6 @@ final class LocalStore<K, V> {
       applied = applyLocked(key, e);
     }
     if (applied) {
-      if (e.hasOpId()) {
-        recentOps.put(new OpId(e.opHi, e.opLo), e.version);
-      }
       emit(key, e, e.opHi == ctx.instanceId);
     }
     return applied;
@@ -317,7 +352,9 @@ final class LocalStore<K, V> {
     }
   }
 
+  /** Caffeine runs this within the atomic removal, so the evicted id is in the table before a lookup misses it. */
   private void onEvicted(K key, StoredEntry e, RemovalCause cause) {
+    rememberDisplaced(e, StoredEntry.NONE);
     if (cause.wasEvicted()) {
       ctx.counters.evictions.increment();
       events.dispatch(new CacheEvent.Evicted<>(key, cause == RemovalCause.EXPIRED));
@@ -330,7 +367,10 @@ final class LocalStore<K, V> {
     tombs.forEach((k, e) -> {
       if (now - e.bornNanos > retention) {
         synchronized (stripe(k)) {
-          tombs.remove(k, e);
+          if (tombs.get(k) == e) {
+            rememberDisplaced(e, StoredEntry.NONE);
+            tombs.remove(k, e);
+          }
         }
       }
     });

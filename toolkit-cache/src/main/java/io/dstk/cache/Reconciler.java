@@ -217,9 +217,14 @@ final class Reconciler<K, V> {
         return false;
       }
       StoredEntry incoming = StoredEntry.fromWire(we, ctx.now());
-      if (incoming.hasOpId()) {
-        store.rememberOp(new OpId(we.opHi(), we.opLo()), incoming.version);
+      try {
+        return merge(key, incoming);
+      } finally {
+        store.rememberOp(key, incoming); // applied somewhere, whether or not it is kept here
       }
+    }
+
+    private boolean merge(K key, StoredEntry incoming) {
       StoredEntry mine = store.current(key);
       if (custom && merging && mine != null && !mine.version.equals(incoming.version)) {
         conflicts.incrementAndGet();

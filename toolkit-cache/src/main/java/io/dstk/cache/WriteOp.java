@@ -4,10 +4,11 @@ import io.dstk.cache.Wire.In;
 import io.dstk.cache.Wire.Out;
 
 /**
- * A write to order, as the caller builds it and as an ORDER message carries it. {@code key} is null when the op
- * arrived from another member (the orderer decodes {@code keyBytes}).
+ * A write to order, as the caller builds it and as an ORDER message carries it. It holds the key only encoded: every
+ * member, the writer included, stores the key decoded from these bytes, so no member keeps the caller's key object
+ * (which the caller may change later) and each stores its key beside the entry it belongs to.
  */
-record WriteOp<K>(OpId id, K key, byte[] keyBytes, int cond, byte[] expected, Version expectedVersion,
+record WriteOp(OpId id, byte[] keyBytes, int cond, byte[] expected, Version expectedVersion,
     byte[] value) {
   static final int COND_NONE = 0;
   static final int COND_ABSENT = 1;
@@ -32,7 +33,7 @@ record WriteOp<K>(OpId id, K key, byte[] keyBytes, int cond, byte[] expected, Ve
   }
 
   /** Decodes an ORDER message positioned after its type. */
-  static <K> WriteOp<K> decodeOrder(In in) {
+  static WriteOp decodeOrder(In in) {
     OpId id = new OpId(in.i64(), in.i64());
     int cond = in.u8();
     byte[] key = in.bytes();
@@ -46,6 +47,6 @@ record WriteOp<K>(OpId id, K key, byte[] keyBytes, int cond, byte[] expected, Ve
       throw new IllegalArgumentException("unknown condition " + cond);
     }
     byte[] value = in.u8() == 1 ? in.bytes() : null;
-    return new WriteOp<>(id, null, key, cond, expected, expectedVersion, value);
+    return new WriteOp(id, key, cond, expected, expectedVersion, value);
   }
 }

@@ -129,7 +129,7 @@ final class WriteOrderer<K, V> {
    * Orders a write of {@code writer}: returns ORDERED (the APPLYs are sent; SYNC: the writer collects the
    * acknowledgements), APPLIED (ASYNC, this member is the writer), DUPLICATE, or a refusal.
    */
-  WriteResult order(WriteOp<K> op, Member writer) {
+  WriteResult order(WriteOp op, Member writer) {
     if (ctx.closed.get() || !cluster.isCoordinator()) {
       return WriteResult.of(WriteResult.RETRY, "not the coordinator");
     }
@@ -145,19 +145,17 @@ final class WriteOrderer<K, V> {
       return WriteResult.of(WriteResult.RETRY, "the same operation is being ordered");
     }
     StoredEntry entry;
-    K key = op.key();
+    K key;
     try {
-      Version done = store.appliedVersion(op.id());
+      try {
+        key = ctx.keyCodec.decode(op.keyBytes());
+      } catch (RuntimeException e) {
+        return WriteResult.of(WriteResult.CODEC_FAILED, "cache '" + ctx.name
+            + "': the coordinator cannot decode the key: " + e.getMessage());
+      }
+      Version done = store.appliedVersion(key, op.id());
       if (done != null) {
         return duplicate(done, viewId);
-      }
-      if (key == null) {
-        try {
-          key = ctx.keyCodec.decode(op.keyBytes());
-        } catch (RuntimeException e) {
-          return WriteResult.of(WriteResult.CODEC_FAILED, "cache '" + ctx.name
-              + "': the coordinator cannot decode the key: " + e.getMessage());
-        }
       }
       synchronized (store.stripe(key)) {
         StoredEntry cur = store.current(key);
@@ -182,9 +180,8 @@ final class WriteOrderer<K, V> {
         if (decoded != null) {
           entry.decoded = decoded;
         }
-        store.applyLocked(key, entry);
+        store.applyLocked(key, entry); // the entry carries its operation id
       }
-      store.rememberOp(op.id(), entry.version);
     } finally {
       ordering.remove(op.id());
     }
@@ -203,7 +200,7 @@ final class WriteOrderer<K, V> {
   }
 
   /** Checks the write's condition and the budget against the current entry; null if it may proceed. */
-  private WriteResult check(K key, WriteOp<K> op, StoredEntry cur) {
+  private WriteResult check(K key, WriteOp op, StoredEntry cur) {
     boolean present = cur != null && !cur.tomb();
     boolean ok = switch (op.cond()) {
       case WriteOp.COND_ABSENT -> !present;
@@ -224,7 +221,7 @@ final class WriteOrderer<K, V> {
   }
 
   /** Calls the configured writer, if any; returns a failure result or null. */
-  private WriteResult callWriter(K key, WriteOp<K> op, V decoded, boolean present) {
+  private WriteResult callWriter(K key, WriteOp op, V decoded, boolean present) {
     if (config.writer().isEmpty() || op.value() == null && !present) {
       return null;
     }
@@ -252,7 +249,7 @@ final class WriteOrderer<K, V> {
    */
   void onOrder(Member from, byte[] message) {
     In in = Wire.open(message, Wire.ORDER);
-    WriteOp<K> op = WriteOp.decodeOrder(in);
+    WriteOp op = WriteOp.decodeOrder(in);
     WriteResult r;
     try {
       r = order(op, from);

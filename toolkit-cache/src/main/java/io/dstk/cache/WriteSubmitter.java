@@ -53,7 +53,7 @@ final class WriteSubmitter<K, V> {
 
   /** One write until it completes. Fields other than the final ones are guarded by the tracker's lock. */
   private final class Tracker {
-    final WriteOp<K> op;
+    final WriteOp op;
     final long deadline;
     final CompletableFuture<WriteResult> out = new CompletableFuture<>();
     int round;
@@ -69,7 +69,7 @@ final class WriteSubmitter<K, V> {
     /** This member's view was older than the orderer's: acknowledgements of members it did not know were dropped. */
     boolean viewBehind;
 
-    Tracker(WriteOp<K> op, long deadline) {
+    Tracker(WriteOp op, long deadline) {
       this.op = op;
       this.deadline = deadline;
     }
@@ -102,7 +102,7 @@ final class WriteSubmitter<K, V> {
   }
 
   /** Sends a write to the orderer and waits for its confirmation, retrying as needed until the write timeout. */
-  CompletableFuture<WriteResult> submit(WriteOp<K> op) {
+  CompletableFuture<WriteResult> submit(WriteOp op) {
     Tracker running = trackers.get(op.id());
     CompletableFuture<WriteResult> raw;
     if (running != null) {

@@ -90,7 +90,7 @@ class ConfigAndWireTest {
 
   @Test
   void orderResultAndProbeLayoutsAreStable() {
-    WriteOp<String> put = new WriteOp<>(new OpId(1, 2), "k", new byte[] {'k'}, WriteOp.COND_NONE, null, null,
+    WriteOp put = new WriteOp(new OpId(1, 2), new byte[] {'k'}, WriteOp.COND_NONE, null, null,
         new byte[] {'v'});
     assertThat(HexFormat.of().formatHex(put.encodeOrder())).isEqualTo("02" + "01" + "0000000000000001"
         + "0000000000000002" + "00" + "00000001" + "6b" + "01" + "00000001" + "76");
