@@ -237,9 +237,13 @@ final class LocalStore<K, V> {
     }
   }
 
-  private void rememberDisplaced(StoredEntry old, StoredEntry by) {
-    if (old != null && old.hasOpId() && (old.opHi != by.opHi || old.opLo != by.opLo)) {
-      recentOps.put(new OpId(old.opHi, old.opLo), old.version);
+  /**
+   * Remembers the id of an entry that is about to go. With expiry every id was remembered when applied (see
+   * {@link #applyLocked}), so it is not added twice.
+   */
+  private void rememberGone(StoredEntry gone) {
+    if (gone != null && gone.hasOpId() && expiryNanos == 0) {
+      recentOps.put(new OpId(gone.opHi, gone.opLo), gone.version);
     }
   }
 
@@ -269,7 +273,10 @@ final class LocalStore<K, V> {
     }
     // the displaced id is remembered before the entry that carries it goes, so a concurrent lookup finds one of them
     StoredEntry held = live.policy().getIfPresentQuietly(key);
-    rememberDisplaced(held != null ? held : tombs.get(key), e);
+    held = held != null ? held : tombs.get(key);
+    if (held != null && (held.opHi != e.opHi || held.opLo != e.opLo)) {
+      rememberGone(held);
+    }
     if (expiryNanos > 0 && e.hasOpId()) {
       // Caffeine hides an entry past its expiry before it reports the removal: remembered now, not then
       recentOps.put(new OpId(e.opHi, e.opLo), e.version);
@@ -354,7 +361,7 @@ final class LocalStore<K, V> {
 
   /** Caffeine runs this within the atomic removal, so the evicted id is in the table before a lookup misses it. */
   private void onEvicted(K key, StoredEntry e, RemovalCause cause) {
-    rememberDisplaced(e, StoredEntry.NONE);
+    rememberGone(e);
     if (cause.wasEvicted()) {
       ctx.counters.evictions.increment();
       events.dispatch(new CacheEvent.Evicted<>(key, cause == RemovalCause.EXPIRED));
@@ -368,7 +375,7 @@ final class LocalStore<K, V> {
       if (now - e.bornNanos > retention) {
         synchronized (stripe(k)) {
           if (tombs.get(k) == e) {
-            rememberDisplaced(e, StoredEntry.NONE);
+            rememberGone(e);
             tombs.remove(k, e);
           }
         }

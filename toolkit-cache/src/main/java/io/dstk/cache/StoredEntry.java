@@ -3,8 +3,6 @@ package io.dstk.cache;
 /** One stored entry: a value (bytes, lazily decoded) or a tombstone, with its version and operation id. */
 final class StoredEntry {
   static final Object UNDECODED = new Object();
-  /** No entry: what an evicted or purged entry is displaced by. */
-  static final StoredEntry NONE = new StoredEntry(Version.ZERO, null, 0, 0, 0);
 
   final Version version;
   final byte[] bytes;
