@@ -36,24 +36,44 @@ class ProcessClusterTest {
   private String cluster;
   private int basePort;
 
-  /** One child JVM and the last view it printed. */
-  private static final class Node {
+  /**
+   * One child JVM and the last view it printed. A JVM that exits because it found no free port in its range (another
+   * process took them between {@link TestCluster#freePortRange} and the member's bind) is started once more, after
+   * the ports in use are printed: the test is about views, not about this machine's port allocation.
+   */
+  private final class Node {
     final String name;
-    final Process process;
     final AtomicReference<Set<String>> view = new AtomicReference<>(Set.of());
     final List<String> output = new CopyOnWriteArrayList<>();
+    private volatile Process process;
+    private boolean relaunched;
 
-    Node(String name, Process process) {
+    Node(String name) throws IOException {
       this.name = name;
-      this.process = process;
-      Thread reader = new Thread(this::read, "reader-" + name);
+      start();
+    }
+
+    Process process() {
+      return process;
+    }
+
+    private void start() throws IOException {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+          "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-cp", System.getProperty("java.class.path"), ProcessMember.class.getName(), cluster,
+          Integer.toString(basePort), name)
+          .redirectErrorStream(true)
+          .start();
+      process = p;
+      Thread reader = new Thread(() -> read(p), "reader-" + name);
       reader.setDaemon(true);
       reader.start();
     }
 
-    private void read() {
+    private void read(Process p) {
       try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           output.add(line);
@@ -66,6 +86,48 @@ class ProcessClusterTest {
         // process ended
       }
     }
+
+    /** Starts the JVM again if it exited for want of a free port, once; returns whether it did. */
+    synchronized boolean relaunchIfPortsWereTaken() throws IOException {
+      Process p = process;
+      if (relaunched || p.isAlive() || output.stream().noneMatch(l -> l.contains("No available port to bind to"))) {
+        return false;
+      }
+      relaunched = true;
+      System.out.println(name + " exited for want of a free port in " + basePort + ".." + (basePort + 19)
+          + " (and +100 for FD_SOCK2); sockets on those ports:\n" + socketsOnPorts() + "\nits output:\n  "
+          + String.join("\n  ", output));
+      output.clear();
+      start();
+      return true;
+    }
+  }
+
+  /** What {@code ss} lists on the test's port ranges, for the log of a bind failure. */
+  private String socketsOnPorts() {
+    try {
+      Process ss = new ProcessBuilder("ss", "-tanp").redirectErrorStream(true).start();
+      List<String> lines = new ArrayList<>();
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(ss.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          for (int p = basePort; p < basePort + 20; p++) {
+            if (line.contains(":" + p + " ") || line.contains(":" + (p + 100) + " ")) {
+              lines.add(line);
+              break;
+            }
+          }
+        }
+      }
+      ss.waitFor(10, TimeUnit.SECONDS);
+      return lines.isEmpty() ? "(none)" : String.join("\n", lines);
+    } catch (IOException e) {
+      return "(ss not available: " + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
   }
 
   @BeforeEach
@@ -77,11 +139,11 @@ class ProcessClusterTest {
   @AfterEach
   void tearDown() {
     for (Node n : nodes) {
-      n.process.destroyForcibly();
+      n.process().destroyForcibly();
     }
     for (Node n : nodes) {
       try {
-        n.process.waitFor(10, TimeUnit.SECONDS);
+        n.process().waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -89,25 +151,22 @@ class ProcessClusterTest {
   }
 
   private Node launch(String name) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        "-cp", System.getProperty("java.class.path"), ProcessMember.class.getName(), cluster,
-        Integer.toString(basePort), name)
-        .redirectErrorStream(true)
-        .start();
-    Node n = new Node(name, p);
+    Node n = new Node(name);
     nodes.add(n);
     return n;
   }
 
   private void awaitView(List<Node> who, Set<String> expected) {
     try {
-      await().atMost(AWAIT).pollInterval(Duration.ofMillis(10))
-          .until(() -> who.stream().allMatch(n -> n.view.get().equals(expected)));
+      await().atMost(AWAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+        for (Node n : who) {
+          n.relaunchIfPortsWereTaken();
+        }
+        return who.stream().allMatch(n -> n.view.get().equals(expected));
+      });
     } catch (ConditionTimeoutException e) {
       for (Node n : who) {
-        System.out.println(n.name + " (alive " + n.process.isAlive() + "): " + String.join("\n  ", n.output));
+        System.out.println(n.name + " (alive " + n.process().isAlive() + "): " + String.join("\n  ", n.output));
       }
       throw e;
     }
@@ -190,7 +249,7 @@ class ProcessClusterTest {
     List<Node> three = startThree();
     awaitView(three, Set.of("p1", "p2", "p3"));
     long start = System.nanoTime();
-    three.get(2).process.destroyForcibly();
+    three.get(2).process().destroyForcibly();
     awaitView(three.subList(0, 2), Set.of("p1", "p2"));
     KILL_MILLIS.add((System.nanoTime() - start) / 1_000_000);
     assertThat(three.get(0).view.get()).isEqualTo(three.get(1).view.get());
@@ -201,12 +260,12 @@ class ProcessClusterTest {
     awaitView(three, Set.of("p1", "p2", "p3"));
     Node paused = three.get(2);
     long start = System.nanoTime();
-    signal(paused.process, "STOP");
+    signal(paused.process(), "STOP");
     try {
       awaitView(three.subList(0, 2), Set.of("p1", "p2"));
       PAUSE_MILLIS.add((System.nanoTime() - start) / 1_000_000);
     } finally {
-      signal(paused.process, "CONT");
+      signal(paused.process(), "CONT");
     }
     awaitView(three, Set.of("p1", "p2", "p3"));
   }
@@ -216,6 +275,6 @@ class ProcessClusterTest {
     List<Node> three = startThree();
     awaitView(three, Set.of("p1", "p2", "p3"));
     START_MILLIS.add((System.nanoTime() - start) / 1_000_000);
-    assertThat(three).allSatisfy(n -> assertThat(n.process.isAlive()).isTrue());
+    assertThat(three).allSatisfy(n -> assertThat(n.process().isAlive()).isTrue());
   }
 }
