@@ -96,8 +96,25 @@ final class LocalStore<K, V> {
 
   /** The live entry of a key, or null. */
   StoredEntry live(K key) {
-    StoredEntry e = live.getIfPresent(key);
+    return unexpired(live.getIfPresent(key));
+  }
+
+  /** The entry, or null if it is null or past expireAfterWrite. */
+  StoredEntry unexpired(StoredEntry e) {
     return e == null || expiryNanos == 0 || !expired(e, ctx.now()) ? e : null;
+  }
+
+  /**
+   * The Caffeine cache of live entries, for {@code get}'s hit path only: an entry read from it may be past
+   * expireAfterWrite unless {@link #entriesExpire()} is false.
+   */
+  Cache<K, StoredEntry> liveEntries() {
+    return live;
+  }
+
+  /** Whether entries expire (expireAfterWrite is configured). */
+  boolean entriesExpire() {
+    return expiryNanos != 0;
   }
 
   /** The live entry or tombstone of a key, or null. */
