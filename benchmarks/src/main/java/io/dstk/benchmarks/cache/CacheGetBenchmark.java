@@ -24,21 +24,19 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A local read hit: {@code ReplicatedCache.get} (readiness check, Caffeine lookup, hit counter, decoded-value cache)
- * next to a raw Caffeine {@code getIfPresent} with the same bound ({@code maximumSize(100_000)}), over 16 384 String
- * keys already present. Every cache is filled the same way (each key built just before its put) and collected once
+ * next to a raw Caffeine {@code getIfPresent} with the same bound ({@code maximumSize(100_000)}), over 512 or 16 384
+ * String keys already present. Every cache is filled the same way (each key built just before its put) and collected once
  * before the reads, as the entries of a long-running application have been. The issue's target: dstk within 1.2x of
  * raw Caffeine.
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests} then {@code java -Xms1g -Xmx1g
  * -XX:+AlwaysPreTouch -Djava.net.preferIPv4Stack=true -jar benchmarks/target/benchmarks.jar CacheGetBenchmark
- * -p impl=dstk,caffeine,caffeineBesideDstk -f 3 -wi 3 -w 1s -i 5 -r 1s -prof gc}
+ * -p impl=dstk,caffeine,caffeineBesideDstk -f 3 -wi 5 -w 1s -i 5 -r 1s -prof gc}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CacheGetBenchmark {
-  private static final int KEYS = 16_384;
-
   /**
    * Which cache answers: dstk, raw Caffeine as built by default (maintenance on the common pool), raw Caffeine with
    * maintenance on the reading thread ({@code executor(Runnable::run)}), which shows what the executor costs, or raw
@@ -55,8 +53,16 @@ public class CacheGetBenchmark {
   @Param({"equalCopies", "sameInstances"})
   public String lookup;
 
-  private final String[] keys = new String[KEYS];
-  private final String[] lookupKeys = new String[KEYS];
+  /**
+   * How many keys are present and read (a power of two): 512 entries stay in the core's caches, so a read measures
+   * the code path; 16,384 entries (several MB with their keys and nodes) do not, so a read also waits on memory
+   * for every object it opens.
+   */
+  @Param({"512", "16384"})
+  public int keys;
+
+  private String[] storedKeys;
+  private String[] lookupKeys;
   private Function<String, String> reader;
   private Cluster cluster;
   private ReplicatedCache<String, String> cache;
@@ -74,6 +80,11 @@ public class CacheGetBenchmark {
    */
   @Setup
   public void setUp() throws Exception {
+    if (Integer.bitCount(keys) != 1) {
+      throw new IllegalArgumentException("keys must be a power of two: " + keys);
+    }
+    storedKeys = new String[keys];
+    lookupKeys = new String[keys];
     if (impl.equals("dstk") || impl.equals("caffeineBesideDstk")) {
       cluster = Cluster.join(ClusterConfig.localhost("bench-get-" + ProcessHandle.current().pid())
           .ports(Ports.freeRange(20), 20).nodeName("solo").build());
@@ -93,8 +104,8 @@ public class CacheGetBenchmark {
       fill(caffeine::put);
       reader = caffeine::getIfPresent;
     }
-    for (int i = 0; i < KEYS; i++) {
-      lookupKeys[i] = lookup.equals("sameInstances") ? keys[i] : new String(keys[i]);
+    for (int i = 0; i < keys; i++) {
+      lookupKeys[i] = lookup.equals("sameInstances") ? storedKeys[i] : new String(storedKeys[i]);
     }
     // entries read by a long-running application have been through collections, which pack them together; without
     // this, where the fill's garbage (a replicated put allocates several KB) happens to lie decides the result
@@ -103,10 +114,10 @@ public class CacheGetBenchmark {
 
   /** Puts every key, each built just before its put, as an application builds the keys it stores. */
   private void fill(BiConsumer<String, String> put) {
-    for (int i = 0; i < KEYS; i++) {
+    for (int i = 0; i < keys; i++) {
       String k = "key-" + i;
       put.accept(k, "value-of-" + k);
-      keys[i] = k;
+      storedKeys[i] = k;
     }
   }
 
@@ -128,6 +139,6 @@ public class CacheGetBenchmark {
   @Benchmark
   public String get(Cursor cursor) {
     int i = cursor.next++;
-    return reader.apply(lookupKeys[(i * 7919) & (KEYS - 1)]);
+    return reader.apply(lookupKeys[(i * 7919) & (lookupKeys.length - 1)]);
   }
 }
