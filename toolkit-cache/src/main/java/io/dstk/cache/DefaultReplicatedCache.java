@@ -249,7 +249,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     checkReadable();
     StoredEntry e = store.unexpired(found);
     if (e != null) {
-      counters.hits.increment();
+      hits.increment();
       return store.decode(e);
     }
     counters.misses.increment();
@@ -292,7 +292,7 @@ final class DefaultReplicatedCache<K, V> implements ReplicatedCache<K, V> {
     for (K k : keys) {
       StoredEntry e = store.live(Objects.requireNonNull(k, "key"));
       if (e != null) {
-        counters.hits.increment();
+        hits.increment();
         out.put(k, store.decode(e));
       } else {
         counters.misses.increment();
